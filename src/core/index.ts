@@ -1,0 +1,42 @@
+export type {
+  CachePointBlock,
+  ContentBlock,
+  ContentBlockStart,
+  ConverseRequest,
+  ConverseResponse,
+  CountTokensResponse,
+  DocumentBlock,
+  DocumentFormat,
+  EmbeddingInputType,
+  EmbedRequest,
+  EmbedResponse,
+  ImageBlock,
+  ImageFormat,
+  InferenceConfig,
+  Message,
+  ReasoningBlock,
+  Role,
+  StopReason,
+  StreamEvent,
+  SystemBlock,
+  TextBlock,
+  ToolChoice,
+  ToolConfig,
+  ToolDefinition,
+  ToolResultBlock,
+  ToolResultContent,
+  ToolUseBlock,
+  Usage,
+  Warning,
+} from './conversation.js';
+export { DOCUMENT_FORMATS, emptyUsage, IMAGE_FORMATS, STOP_REASONS, textOf } from './conversation.js';
+export type { ErrorCategory, ErrorCode, LakegateErrorOptions } from './errors.js';
+export {
+  ERROR_CODES,
+  isLakegateError,
+  LakegateError,
+  toLakegateError,
+  validationError,
+} from './errors.js';
+export type { JsonParseResult } from './safe-json.js';
+export { isRecord, safeParseJson } from './safe-json.js';

@@ -1,0 +1,172 @@
+// The one way adapters talk HTTP to a provider: pooled keep-alive connections (undici), bodies read
+// once, and every failure — connection, status, malformed body — turned into a LakegateError with
+// `retryable` set the way the router needs it.
+
+import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
+import type { z } from 'zod';
+import { LakegateError, safeParseJson } from '../../core/index.js';
+import { parseRetryAfterMs } from './retry-after.js';
+
+export type HeaderMap = Record<string, string | string[] | undefined>;
+
+export interface UpstreamRequest {
+  url: string;
+  method?: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal | undefined;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: HeaderMap;
+  body: Dispatcher.ResponseData['body'];
+}
+
+/** Extracts the provider's own error message from its error body, if it has the provider's shape. */
+export type ErrorMessageOf = (body: unknown) => string | undefined;
+
+export function createUpstreamAgent(): Agent {
+  return new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    connections: 256,
+    pipelining: 1,
+  });
+}
+
+function connectionError(provider: string, error: unknown): LakegateError {
+  if (
+    error instanceof Error &&
+    (error.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError)
+  ) {
+    return new LakegateError('REQUEST_CANCELLED', `The call to ${provider} was cancelled.`, { cause: error });
+  }
+  const timeout =
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError;
+  return new LakegateError(
+    timeout ? 'MODEL_UPSTREAM_TIMEOUT' : 'MODEL_UPSTREAM_UNAVAILABLE',
+    `Could not reach ${provider}: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error, retryable: true, details: { provider } },
+  );
+}
+
+export async function sendUpstream(
+  agent: Dispatcher,
+  provider: string,
+  request: UpstreamRequest,
+): Promise<UpstreamResponse> {
+  try {
+    const response = await agent.request({
+      origin: new URL(request.url).origin,
+      path: pathOf(request.url),
+      method: request.method ?? 'POST',
+      headers: request.headers,
+      body: request.body ?? null,
+      signal: request.signal ?? null,
+    });
+    return { status: response.statusCode, headers: response.headers, body: response.body };
+  } catch (error) {
+    throw connectionError(provider, error);
+  }
+}
+
+function pathOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.pathname + parsed.search;
+}
+
+export async function readBodyText(provider: string, response: UpstreamResponse): Promise<string> {
+  try {
+    return await response.body.text();
+  } catch (error) {
+    throw connectionError(provider, error);
+  }
+}
+
+export async function readBodyBytes(provider: string, response: UpstreamResponse): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await response.body.arrayBuffer());
+  } catch (error) {
+    throw connectionError(provider, error);
+  }
+}
+
+/** Reads and validates a JSON body; a body that is not JSON or not the provider's shape is a bad response. */
+export async function readJsonBody<T>(
+  provider: string,
+  response: UpstreamResponse,
+  schema: z.ZodType<T>,
+): Promise<T> {
+  const text = await readBodyText(provider, response);
+  const parsed = safeParseJson(text);
+  if (!parsed.ok) {
+    throw new LakegateError('MODEL_UPSTREAM_BAD_RESPONSE', `${provider} returned a body that is not JSON.`, {
+      details: { provider, parseError: parsed.error },
+      retryable: true,
+    });
+  }
+  const result = schema.safeParse(parsed.value);
+  if (!result.success) {
+    throw new LakegateError(
+      'MODEL_UPSTREAM_BAD_RESPONSE',
+      `${provider} returned a response of unexpected shape.`,
+      {
+        details: {
+          provider,
+          issues: result.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+        },
+      },
+    );
+  }
+  return result.data;
+}
+
+/** The error a non-2xx upstream status means, with the provider's own message when its body has one. */
+export function upstreamStatusError(
+  provider: string,
+  status: number,
+  headers: HeaderMap,
+  bodyText: string,
+  messageOf: ErrorMessageOf,
+): LakegateError {
+  const parsed = safeParseJson(bodyText);
+  const upstreamMessage = parsed.ok ? messageOf(parsed.value) : undefined;
+  const message = `${provider} answered ${status}${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
+  const retryAfterMs = parseRetryAfterMs(headers);
+  const common = {
+    upstreamStatus: status,
+    details: { provider, status },
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+  if (status === 429)
+    return new LakegateError('MODEL_UPSTREAM_THROTTLED', message, { ...common, retryable: true });
+  if (status === 408)
+    return new LakegateError('MODEL_UPSTREAM_TIMEOUT', message, { ...common, retryable: true });
+  if (status === 401 || status === 403) return new LakegateError('MODEL_UPSTREAM_AUTH', message, common);
+  if (status === 503 || status === 529)
+    return new LakegateError('MODEL_UPSTREAM_UNAVAILABLE', message, { ...common, retryable: true });
+  if (status >= 500)
+    return new LakegateError('MODEL_UPSTREAM_ERROR', message, { ...common, retryable: true });
+  if (status === 404) return new LakegateError('MODEL_NOT_FOUND', message, common);
+  return new LakegateError('MODEL_UPSTREAM_REJECTED', message, common);
+}
+
+/** Throws the status error unless the response is 2xx; consumes the body of an error response. */
+export async function ensureOk(
+  provider: string,
+  response: UpstreamResponse,
+  messageOf: ErrorMessageOf,
+): Promise<void> {
+  if (response.status >= 200 && response.status < 300) return;
+  const text = await readBodyText(provider, response).catch(() => '');
+  throw upstreamStatusError(provider, response.status, response.headers, text, messageOf);
+}
+
+/** Wraps a failure while reading a streamed body (connection reset mid-stream) as a LakegateError. */
+export function streamReadError(provider: string, error: unknown): LakegateError {
+  if (error instanceof LakegateError) return error;
+  return connectionError(provider, error);
+}
