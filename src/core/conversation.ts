@@ -129,6 +129,12 @@ export const STOP_REASONS = [
 ] as const;
 export type StopReason = (typeof STOP_REASONS)[number];
 
+/**
+ * Token usage, with Bedrock's and Anthropic's semantics: `inputTokens` counts only the input tokens that
+ * were neither read from nor written to a prompt cache, and
+ * `totalTokens = inputTokens + cacheReadInputTokens + cacheWriteInputTokens + outputTokens`.
+ * (OpenAI's `prompt_tokens` includes its cached tokens: its adapter subtracts them.)
+ */
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
@@ -163,10 +169,11 @@ export type StreamEvent =
   | { type: 'textDelta'; index: number; text: string }
   /** A fragment of the tool input's JSON text; fragments concatenate to the whole input. */
   | { type: 'toolUseDelta'; index: number; input: string }
-  | { type: 'reasoningDelta'; index: number; text?: string; signature?: string }
+  | { type: 'reasoningDelta'; index: number; text?: string; signature?: string; redacted?: Uint8Array }
   | { type: 'contentBlockStop'; index: number }
   | { type: 'messageStop'; stopReason: StopReason }
-  | { type: 'metadata'; usage: Usage; metrics: { latencyMs: number } };
+  /** Last event. `warnings` reports settings the provider could not honour, as on ConverseResponse. */
+  | { type: 'metadata'; usage: Usage; metrics: { latencyMs: number }; warnings?: Warning[] };
 
 export type EmbeddingInputType = 'search_document' | 'search_query' | 'classification' | 'clustering';
 

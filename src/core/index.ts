@@ -1,3 +1,12 @@
+export type { EndpointConfig, LakegateConfig, ProviderConfig, RetryPolicy, TimeoutPolicy } from './config.js';
+export {
+  configSchema,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT,
+  endpointConfigSchema,
+  parseConfig,
+  providerConfigSchema,
+} from './config.js';
 export type {
   CachePointBlock,
   ContentBlock,

@@ -1,3 +1,6 @@
+export { estimateTokens } from './local/index.js';
+export type { Env } from './registry.js';
+export { createProvider, createProviders } from './registry.js';
 export type {
   CallOptions,
   ModelProvider,

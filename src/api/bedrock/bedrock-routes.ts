@@ -1,0 +1,171 @@
+// The Bedrock-runtime-compatible surface: what BedrockRuntimeClient calls, on the paths it calls them.
+
+import { z } from 'zod';
+import { LakegateError, type StreamEvent, toLakegateError } from '../../core/index.js';
+import type { ConverseInput } from '../../gateway/index.js';
+import type { RequestContext } from '../http/context.js';
+import { sendBytes, sendJson, writeChunk } from '../http/respond.js';
+import type { Route } from '../http/route.js';
+import { servedByHeaders } from '../http/served-by-headers.js';
+import { jsonBody, parseOrThrow } from '../http/validate.js';
+import type { ApiServices } from '../services.js';
+import { bedrockErrorType, bedrockSurface } from './bedrock-error.js';
+import { embeddingBodyOf, embeddingResponseToWire } from './embedding-bodies.js';
+import { eventFrame, exceptionFrame } from './event-stream-writer.js';
+import { fromBedrockConverse } from './from-bedrock-converse.js';
+import { converseResponseToWire, streamEventToWire } from './to-bedrock-converse.js';
+
+const EVENT_STREAM = 'application/vnd.amazon.eventstream';
+
+const countTokensWire = z.object({
+  input: z.union([
+    z.strictObject({ converse: z.record(z.string(), z.unknown()) }),
+    z.strictObject({ invokeModel: z.strictObject({ body: z.string() }) }),
+  ]),
+});
+
+async function writeEventStream(
+  ctx: RequestContext,
+  headers: Record<string, string>,
+  frames: AsyncIterable<Uint8Array>,
+): Promise<void> {
+  const { res } = ctx;
+  res.statusCode = 200;
+  res.setHeader('content-type', EVENT_STREAM);
+  res.setHeader('x-amzn-requestid', ctx.requestId);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  try {
+    for await (const frame of frames) {
+      if (ctx.signal.aborted) break;
+      await writeChunk(res, frame);
+    }
+  } catch (thrown) {
+    // Past the first byte the status is already 200: the error travels in-band, as Bedrock sends it.
+    const error = toLakegateError(thrown);
+    if (!res.destroyed)
+      void writeChunk(res, exceptionFrame(bedrockErrorType(error).streamType, error.message));
+  }
+  res.end();
+}
+
+async function* converseFrames(stream: AsyncIterable<StreamEvent>): AsyncGenerator<Uint8Array> {
+  for await (const event of stream) {
+    const wire = streamEventToWire(event);
+    if (wire) yield eventFrame(wire.eventType, wire.payload);
+  }
+}
+
+export function bedrockRoutes(services: ApiServices): Route[] {
+  const { router } = services;
+  const callOptions = (ctx: RequestContext) => ({ signal: ctx.signal, requestId: ctx.requestId });
+
+  return [
+    {
+      method: 'POST',
+      path: '/model/:modelId/converse',
+      surface: bedrockSurface,
+      async handle(ctx) {
+        const input = fromBedrockConverse(jsonBody(ctx.body));
+        const { response, servedBy } = await router.converse(ctx.params.modelId!, input, callOptions(ctx));
+        sendJson(ctx.res, 200, converseResponseToWire(response), {
+          'x-amzn-requestid': ctx.requestId,
+          ...servedByHeaders(servedBy),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/model/:modelId/converse-stream',
+      surface: bedrockSurface,
+      async handle(ctx) {
+        const input = fromBedrockConverse(jsonBody(ctx.body));
+        const { stream, servedBy } = await router.converseStream(
+          ctx.params.modelId!,
+          input,
+          callOptions(ctx),
+        );
+        await writeEventStream(ctx, servedByHeaders(servedBy), converseFrames(stream));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/model/:modelId/invoke',
+      surface: bedrockSurface,
+      async handle(ctx) {
+        const modelId = ctx.params.modelId!;
+        const contentType = String(ctx.req.headers['content-type'] ?? 'application/json');
+        const embedding = contentType.includes('json') ? embeddingBodyOf(jsonBody(ctx.body)) : undefined;
+        if (embedding) {
+          const { response, servedBy } = await router.embed(modelId, embedding.input, callOptions(ctx));
+          sendJson(ctx.res, 200, embeddingResponseToWire(embedding, response), {
+            'x-amzn-requestid': ctx.requestId,
+            'x-amzn-bedrock-input-token-count': String(response.usage.inputTokens),
+            ...servedByHeaders(servedBy),
+          });
+          return;
+        }
+        const accept = ctx.req.headers.accept;
+        const { response, servedBy } = await router.invokeNative(
+          modelId,
+          {
+            body: ctx.body ?? new Uint8Array(),
+            contentType,
+            ...(typeof accept === 'string' ? { accept } : {}),
+          },
+          callOptions(ctx),
+        );
+        for (const [name, value] of Object.entries(servedByHeaders(servedBy))) ctx.res.setHeader(name, value);
+        ctx.res.setHeader('x-amzn-requestid', ctx.requestId);
+        sendBytes(ctx.res, 200, response.body, response.contentType);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/model/:modelId/invoke-with-response-stream',
+      surface: bedrockSurface,
+      async handle(ctx) {
+        const embedding = embeddingBodyOf(jsonBody(ctx.body));
+        if (!embedding) {
+          throw new LakegateError(
+            'UNSUPPORTED_OPERATION',
+            'InvokeModelWithResponseStream takes Titan or Cohere embedding bodies here; stream chat with ConverseStream.',
+          );
+        }
+        const { response, servedBy } = await router.embed(
+          ctx.params.modelId!,
+          embedding.input,
+          callOptions(ctx),
+        );
+        const bytes = Buffer.from(JSON.stringify(embeddingResponseToWire(embedding, response))).toString(
+          'base64',
+        );
+        async function* frames() {
+          yield eventFrame('chunk', { bytes });
+        }
+        await writeEventStream(ctx, servedByHeaders(servedBy), frames());
+      },
+    },
+    {
+      method: 'POST',
+      path: '/model/:modelId/count-tokens',
+      surface: bedrockSurface,
+      async handle(ctx) {
+        const wire = parseOrThrow(countTokensWire, jsonBody(ctx.body));
+        if (!('converse' in wire.input)) {
+          throw new LakegateError('UNSUPPORTED_OPERATION', 'CountTokens takes input.converse here.');
+        }
+        const input: ConverseInput = fromBedrockConverse(wire.input.converse);
+        let inputTokens: number;
+        try {
+          inputTokens = (await router.countTokens(ctx.params.modelId!, input, callOptions(ctx))).response
+            .inputTokens;
+        } catch (error) {
+          // Providers without a counting API get our estimate rather than an error.
+          if (toLakegateError(error).code !== 'UNSUPPORTED_OPERATION') throw error;
+          inputTokens = services.estimateInputTokens(input);
+        }
+        sendJson(ctx.res, 200, { inputTokens }, { 'x-amzn-requestid': ctx.requestId });
+      },
+    },
+  ];
+}

@@ -1,0 +1,2 @@
+export { bedrockSurface } from './bedrock-error.js';
+export { bedrockRoutes } from './bedrock-routes.js';

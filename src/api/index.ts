@@ -1,0 +1,2 @@
+export type { RunningServer, ServerSettings } from './start-server.js';
+export { startServer } from './start-server.js';

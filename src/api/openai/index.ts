@@ -1,0 +1,2 @@
+export { openaiSurface } from './openai-error.js';
+export { openaiRoutes } from './openai-routes.js';

@@ -1,0 +1,6 @@
+export { backoffDelayMs } from './backoff.js';
+export type { ModelRef } from './model-ref.js';
+export { formatModelRef, parseModelRef } from './model-ref.js';
+export type { ConverseInput, EmbedInput, RoutePlan, RouterOptions, ServedBy } from './router.js';
+export { ModelRouter } from './router.js';
+export { pickByTraffic } from './traffic.js';

@@ -1,0 +1,314 @@
+// Resolves a model id to a plan (which provider models to try, in what order, under which retry and
+// timeout policy) and runs it: weighted traffic split between served models, retries with backoff on
+// the same model, then the fallback chain. For streams, a fallback is only possible until the first
+// event has arrived, because after that the client has already received bytes.
+
+import {
+  type ConverseRequest,
+  type ConverseResponse,
+  type CountTokensResponse,
+  DEFAULT_RETRY,
+  DEFAULT_TIMEOUT,
+  type EmbedRequest,
+  type EmbedResponse,
+  type EndpointConfig,
+  LakegateError,
+  type RetryPolicy,
+  type StreamEvent,
+  type TimeoutPolicy,
+  toLakegateError,
+} from '../core/index.js';
+import type {
+  CallOptions,
+  ModelProvider,
+  NativeInvokeRequest,
+  NativeInvokeResponse,
+} from '../models/index.js';
+import { backoffDelayMs, sleep } from './backoff.js';
+import { formatModelRef, type ModelRef, parseModelRef } from './model-ref.js';
+import { pickByTraffic } from './traffic.js';
+
+export type ConverseInput = Omit<ConverseRequest, 'modelId'>;
+export type EmbedInput = Omit<EmbedRequest, 'modelId'>;
+
+/** Which model actually answered, reported back to the client. */
+export interface ServedBy {
+  /** The endpoint the caller named, when it named one. */
+  endpoint?: string;
+  /** `provider/model` that produced the response. */
+  model: string;
+  /** Attempts made in all, including retries and fallbacks. */
+  attempts: number;
+}
+
+export interface RoutePlan {
+  endpoint?: string;
+  candidates: ModelRef[];
+  retry: RetryPolicy;
+  timeout: TimeoutPolicy;
+}
+
+export interface RouterOptions {
+  providers: ReadonlyMap<string, ModelProvider>;
+  endpoints: ReadonlyMap<string, EndpointConfig>;
+  defaultProvider?: string;
+  retry?: RetryPolicy;
+  timeout?: TimeoutPolicy;
+  random?: () => number;
+}
+
+export class ModelRouter {
+  private readonly providers: ReadonlyMap<string, ModelProvider>;
+  private readonly endpoints: ReadonlyMap<string, EndpointConfig>;
+  private readonly defaultProvider: string | undefined;
+  private readonly retry: RetryPolicy;
+  private readonly timeout: TimeoutPolicy;
+  private readonly random: () => number;
+
+  constructor(options: RouterOptions) {
+    this.providers = options.providers;
+    this.endpoints = options.endpoints;
+    this.defaultProvider = options.defaultProvider;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Endpoint names, then `provider/model` for every model a provider says it serves. */
+  listModels(): Array<{ id: string; kind: 'endpoint' | 'model'; task?: string }> {
+    const out: Array<{ id: string; kind: 'endpoint' | 'model'; task?: string }> = [];
+    for (const [name, endpoint] of this.endpoints)
+      out.push({ id: name, kind: 'endpoint', task: endpoint.task });
+    for (const [name, provider] of this.providers) {
+      for (const model of provider.listModels?.() ?? []) out.push({ id: `${name}/${model}`, kind: 'model' });
+    }
+    return out;
+  }
+
+  plan(modelId: string): RoutePlan {
+    const endpoint = this.endpoints.get(modelId);
+    if (endpoint) {
+      const primary = pickByTraffic(endpoint.served, this.random);
+      const candidates = [primary.model, ...endpoint.fallbacks].map((id) => this.refFor(id));
+      return { endpoint: modelId, candidates, retry: endpoint.retry, timeout: endpoint.timeout };
+    }
+    const ref = parseModelRef(modelId);
+    if (ref && this.providers.has(ref.provider)) {
+      return { candidates: [ref], retry: this.retry, timeout: this.timeout };
+    }
+    if (this.defaultProvider && this.providers.has(this.defaultProvider)) {
+      return {
+        candidates: [{ provider: this.defaultProvider, model: modelId }],
+        retry: this.retry,
+        timeout: this.timeout,
+      };
+    }
+    throw new LakegateError('MODEL_NOT_FOUND', `No endpoint or provider serves the model "${modelId}".`, {
+      details: { modelId },
+    });
+  }
+
+  private refFor(id: string): ModelRef {
+    const ref = parseModelRef(id);
+    if (!ref) throw new LakegateError('CONFIG_INVALID', `"${id}" is not of the form provider/model.`);
+    return ref;
+  }
+
+  private provider(ref: ModelRef): ModelProvider {
+    const provider = this.providers.get(ref.provider);
+    if (!provider) {
+      throw new LakegateError('MODEL_NOT_FOUND', `No provider named "${ref.provider}" is configured.`, {
+        details: { provider: ref.provider },
+      });
+    }
+    return provider;
+  }
+
+  async converse(
+    modelId: string,
+    input: ConverseInput,
+    options: CallOptions = {},
+  ): Promise<{ response: ConverseResponse; servedBy: ServedBy }> {
+    return this.run(modelId, options, (provider, ref, call) =>
+      provider.converse({ ...input, modelId: ref.model }, call),
+    );
+  }
+
+  async converseStream(
+    modelId: string,
+    input: ConverseInput,
+    options: CallOptions = {},
+  ): Promise<{ stream: AsyncIterable<StreamEvent>; servedBy: ServedBy }> {
+    const { response, servedBy } = await this.run(modelId, options, async (provider, ref, call) => {
+      const stream = await provider.converseStream({ ...input, modelId: ref.model }, call);
+      return startedStream(stream);
+    });
+    return { stream: response, servedBy };
+  }
+
+  async embed(
+    modelId: string,
+    input: EmbedInput,
+    options: CallOptions = {},
+  ): Promise<{ response: EmbedResponse; servedBy: ServedBy }> {
+    return this.run(modelId, options, (provider, ref, call) => {
+      if (!provider.embed) throw unsupported(ref, 'embeddings');
+      return provider.embed({ ...input, modelId: ref.model }, call);
+    });
+  }
+
+  async countTokens(
+    modelId: string,
+    input: ConverseInput,
+    options: CallOptions = {},
+  ): Promise<{ response: CountTokensResponse; servedBy: ServedBy }> {
+    return this.run(modelId, options, (provider, ref, call) => {
+      if (!provider.countTokens) throw unsupported(ref, 'token counting');
+      return provider.countTokens({ ...input, modelId: ref.model }, call);
+    });
+  }
+
+  async invokeNative(
+    modelId: string,
+    request: Omit<NativeInvokeRequest, 'modelId'>,
+    options: CallOptions = {},
+  ): Promise<{ response: NativeInvokeResponse; servedBy: ServedBy }> {
+    return this.run(modelId, options, (provider, ref, call) => {
+      if (!provider.invokeNative) throw unsupported(ref, 'native request bodies');
+      return provider.invokeNative({ ...request, modelId: ref.model }, call);
+    });
+  }
+
+  /** Whether the first model an id resolves to supports an operation (used to choose a translation). */
+  providerFor(modelId: string): { provider: ModelProvider; ref: ModelRef } {
+    const plan = this.plan(modelId);
+    const ref = plan.candidates[0]!;
+    return { provider: this.provider(ref), ref };
+  }
+
+  private async run<T>(
+    modelId: string,
+    options: CallOptions,
+    attempt: (provider: ModelProvider, ref: ModelRef, call: CallOptions) => Promise<T>,
+  ): Promise<{ response: T; servedBy: ServedBy }> {
+    const plan = this.plan(modelId);
+    // The total timeout bounds getting an answer started; once an attempt succeeds (for a stream: once
+    // its first event is in) it no longer applies, so a long generation is not cut off mid-stream.
+    const total = timer(plan.timeout.totalMs, options.signal);
+    const deadline = Date.now() + plan.timeout.totalMs;
+    let attempts = 0;
+    let lastError: LakegateError | undefined;
+    try {
+      for (const ref of plan.candidates) {
+        const provider = this.provider(ref);
+        for (let retry = 0; retry <= plan.retry.attempts; retry++) {
+          if (retry > 0 && lastError) {
+            const delay = backoffDelayMs(plan.retry, retry - 1, lastError.retryAfterMs, this.random);
+            // Waiting past the deadline helps nobody: move on to the next candidate instead.
+            if (Date.now() + delay >= deadline) break;
+            await sleep(delay, total.signal).catch(() => undefined);
+          }
+          if (options.signal?.aborted) throw cancelled(options.signal);
+          if (total.signal.aborted) throw lastError ?? timeoutError(plan.timeout.totalMs, 'total');
+          attempts++;
+          const attemptTimer = timer(Math.min(plan.timeout.attemptMs, deadline - Date.now()), total.signal);
+          try {
+            const call: CallOptions = { signal: attemptTimer.signal };
+            if (options.requestId) call.requestId = options.requestId;
+            const response = await attempt(provider, ref, call);
+            const servedBy: ServedBy = { model: formatModelRef(ref), attempts };
+            if (plan.endpoint) servedBy.endpoint = plan.endpoint;
+            return { response, servedBy };
+          } catch (thrown) {
+            if (options.signal?.aborted) throw cancelled(options.signal);
+            const error = attemptTimer.expired()
+              ? timeoutError(plan.timeout.attemptMs, 'attempt', thrown)
+              : toLakegateError(thrown);
+            lastError = error;
+            if (!error.retryable) throw error;
+          } finally {
+            attemptTimer.stop();
+          }
+        }
+      }
+      throw lastError ?? new LakegateError('INTERNAL', 'The routing plan had no candidates.');
+    } finally {
+      total.stop();
+    }
+  }
+}
+
+/**
+ * An abort signal that fires after `ms` or when `parent` aborts; `stop()` disarms the timer but keeps
+ * following the parent, so a stream that outlives its attempt is still cancelled when the client leaves.
+ */
+function timer(ms: number, parent: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let expired = false;
+  const onParentAbort = () => controller.abort(parent?.reason);
+  if (parent?.aborted) controller.abort(parent.reason);
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  const handle = setTimeout(
+    () => {
+      expired = true;
+      controller.abort(new LakegateError('MODEL_UPSTREAM_TIMEOUT', `Timed out after ${ms} ms.`));
+    },
+    Math.max(0, ms),
+  );
+  return {
+    signal: controller.signal,
+    expired: () => expired,
+    stop: () => clearTimeout(handle),
+  };
+}
+
+function unsupported(ref: ModelRef, what: string): LakegateError {
+  return new LakegateError('UNSUPPORTED_OPERATION', `${formatModelRef(ref)} does not support ${what}.`, {
+    details: { model: formatModelRef(ref) },
+  });
+}
+
+function cancelled(signal: AbortSignal): LakegateError {
+  return new LakegateError('REQUEST_CANCELLED', 'The request was cancelled by the client.', {
+    cause: signal.reason,
+  });
+}
+
+function timeoutError(ms: number, which: 'attempt' | 'total', cause?: unknown): LakegateError {
+  return new LakegateError(
+    'MODEL_UPSTREAM_TIMEOUT',
+    `The model did not answer within the ${which} timeout of ${ms} ms.`,
+    {
+      retryable: true,
+      cause,
+      details: { timeoutMs: ms, timeout: which },
+    },
+  );
+}
+
+/**
+ * Pulls the first event before the stream is handed to the client, so that a failure before any byte
+ * is sent is still a failure of this attempt (and may fall back), then replays it.
+ */
+async function startedStream(stream: AsyncIterable<StreamEvent>): Promise<AsyncIterable<StreamEvent>> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  return {
+    [Symbol.asyncIterator]() {
+      let replayed = false;
+      return {
+        next: async () => {
+          if (!replayed) {
+            replayed = true;
+            return first;
+          }
+          return iterator.next();
+        },
+        return: async (value?: unknown) => {
+          await iterator.return?.(value);
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export type { GeminiProviderOptions } from './gemini-provider.js';
+export { createGeminiProvider } from './gemini-provider.js';

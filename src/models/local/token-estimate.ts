@@ -1,0 +1,105 @@
+// A tokenizer-free token estimate, close enough to BPE tokenizers for budgets and usage where no provider
+// count exists: a word of up to 6 characters is one token, a longer word one per ~4 characters, a run of
+// punctuation one per 2 characters, and each CJK character one token (BPE vocabularies rarely merge them).
+// The gateway uses it for its own estimates, so it must stay fast and allocation-light.
+
+const RUN = /([\p{L}\p{M}\p{N}_]+)|[^\s\p{L}\p{M}\p{N}_]+/gu;
+const SHORT_WORD = 6;
+const WORD_PIECE = 4;
+const PUNCT_PIECE = 2;
+
+function isCjk(code: number): boolean {
+  return (
+    (code >= 0x2e80 && code <= 0x9fff) || // CJK radicals, kana, unified ideographs
+    (code >= 0xac00 && code <= 0xd7af) || // Hangul syllables
+    (code >= 0xf900 && code <= 0xfaff) || // compatibility ideographs
+    (code >= 0xff00 && code <= 0xffef) // full-width forms
+  );
+}
+
+function hasCjk(run: string): boolean {
+  for (let i = 0; i < run.length; i++) if (isCjk(run.charCodeAt(i))) return true;
+  return false;
+}
+
+function latinWordPieces(length: number): number {
+  return length <= SHORT_WORD ? 1 : Math.ceil(length / WORD_PIECE);
+}
+
+/** Calls `onPiece(end)` with the end offset (in `run`) of each token piece; stops early when it returns false. */
+function pieceEnds(run: string, isWord: boolean, onPiece: (end: number) => boolean): void {
+  if (!isWord) {
+    for (let end = Math.min(PUNCT_PIECE, run.length); ; end = Math.min(end + PUNCT_PIECE, run.length)) {
+      if (!onPiece(end) || end === run.length) return;
+    }
+  }
+  // A word mixing scripts: each CJK character alone, each non-CJK stretch as a word of its own.
+  let start = 0;
+  let i = 0;
+  const flush = (end: number): boolean => {
+    const length = end - start;
+    if (length === 0) return true;
+    const pieces = latinWordPieces(length);
+    for (let p = 1; p <= pieces; p++) {
+      if (!onPiece(p === pieces ? end : start + p * WORD_PIECE)) return false;
+    }
+    return true;
+  };
+  for (; i < run.length; i++) {
+    if (!isCjk(run.charCodeAt(i))) continue;
+    if (!flush(i) || !onPiece(i + 1)) return;
+    start = i + 1;
+  }
+  flush(run.length);
+}
+
+function runPieceCount(run: string, isWord: boolean): number {
+  if (!isWord) return Math.ceil(run.length / PUNCT_PIECE);
+  if (!hasCjk(run)) return latinWordPieces(run.length);
+  let count = 0;
+  pieceEnds(run, true, () => {
+    count++;
+    return true;
+  });
+  return count;
+}
+
+/** Estimated token count of a text: words and punctuation pieces, long words in ~4-character pieces. */
+export function estimateTokens(text: string): number {
+  let count = 0;
+  RUN.lastIndex = 0;
+  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+    count += runPieceCount(m[0], m[1] !== undefined);
+  }
+  return count;
+}
+
+/** The longest prefix of `text` whose estimate is at most `maxTokens`, without trailing whitespace. */
+export function truncateToTokens(text: string, maxTokens: number): string {
+  if (maxTokens <= 0) return '';
+  let count = 0;
+  let cut = text.length;
+  RUN.lastIndex = 0;
+  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
+    const runStart = m.index;
+    const pieces = runPieceCount(m[0], m[1] !== undefined);
+    if (count + pieces <= maxTokens) {
+      count += pieces;
+      continue;
+    }
+    let end = 0;
+    pieceEnds(m[0], m[1] !== undefined, (pieceEnd) => {
+      if (count >= maxTokens) return false;
+      count++;
+      end = pieceEnd;
+      return true;
+    });
+    cut = runStart + end;
+    // Never leave half of a surrogate pair behind.
+    const code = text.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    break;
+  }
+  RUN.lastIndex = 0;
+  return text.slice(0, cut).trimEnd();
+}
