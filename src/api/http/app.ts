@@ -51,7 +51,7 @@ export function createPipeline(options: PipelineOptions): RequestListener {
     if (!match) {
       const surface = options.surfaceForUnmatched(rawPath);
       const error = routes.hasPath(rawPath)
-        ? new LakegateError('VALIDATION_FAILED', `${method} is not allowed on ${rawPath}.`)
+        ? new LakegateError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${rawPath}.`)
         : new LakegateError('NOT_FOUND', `No route for ${method} ${rawPath}.`);
       surface.writeError(ctx, error);
       return;
