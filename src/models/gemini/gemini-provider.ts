@@ -97,11 +97,12 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
       callOptions?: CallOptions,
     ): Promise<AsyncIterable<StreamEvent>> {
       const startedAt = performance.now();
-      // A stream has no place for warnings; the request is built the same way as for converse().
-      const body = buildGeminiRequest(request, new WarningList());
+      // The request is built the same way as for converse(); its warnings travel on the metadata event.
+      const warnings = new WarningList();
+      const body = buildGeminiRequest(request, warnings);
       const response = await post(request.modelId, 'streamGenerateContent?alt=sse', body, callOptions);
       await ensureGeminiOk(name, response);
-      return geminiStreamEvents(name, response.body, startedAt);
+      return geminiStreamEvents(name, response.body, startedAt, warnings.list());
     },
 
     async embed(request: EmbedRequest, callOptions?: CallOptions): Promise<EmbedResponse> {

@@ -221,3 +221,17 @@ describe('gemini converseStream', () => {
     expect(error).toMatchObject({ code: 'MODEL_UPSTREAM_BAD_RESPONSE', retryable: true });
   });
 });
+
+describe('gemini converseStream warnings', () => {
+  it('reports settings Gemini cannot honour on the metadata event', async () => {
+    server.enqueue({ headers: SSE, chunks: [await fixture('stream-text.chunks.txt')] });
+    const stream = await provider.converseStream({
+      modelId: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Approved?' }, { type: 'cachePoint' }] }],
+    });
+    const metadata = (await collect(stream)).at(-1);
+    expect(metadata?.type).toBe('metadata');
+    const warnings = metadata?.type === 'metadata' ? (metadata.warnings ?? []) : [];
+    expect(warnings.map((w) => w.setting).join(' ')).toMatch(/cachePoint/i);
+  });
+});

@@ -1,7 +1,13 @@
 // streamGenerateContent?alt=sse: each SSE `data` is a whole GenerateContentResponse chunk. The last
 // chunk carries finishReason; usageMetadata grows with every chunk, so the last one seen counts.
 
-import { LakegateError, type StopReason, type StreamEvent, safeParseJson } from '../../core/index.js';
+import {
+  LakegateError,
+  type StopReason,
+  type StreamEvent,
+  safeParseJson,
+  type Warning,
+} from '../../core/index.js';
 import { parseSse, streamReadError } from '../http/index.js';
 import { geminiStreamError } from './gemini-error.js';
 import { GeminiPartReader } from './gemini-parts-to-events.js';
@@ -13,6 +19,7 @@ export async function* geminiStreamEvents(
   provider: string,
   body: AsyncIterable<Uint8Array>,
   startedAt: number,
+  warnings: Warning[] = [],
 ): AsyncGenerator<StreamEvent> {
   const reader = new GeminiPartReader();
   let finishReason: string | undefined;
@@ -49,6 +56,7 @@ export async function* geminiStreamEvents(
     type: 'metadata',
     usage: mapGeminiUsage(usage),
     metrics: { latencyMs: Math.round(performance.now() - startedAt) },
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
