@@ -53,7 +53,8 @@ describe('architecture', () => {
       for (const spec of importsOf(file)) {
         const from = layerOf(file);
         const to = layerOf(resolve(dirname(file), spec));
-        if (from !== to && (RANK[to] ?? -1) > (RANK[from] ?? -1)) upward.push(`${relative(src, file)} -> ${spec}`);
+        if (from !== to && (RANK[to] ?? -1) > (RANK[from] ?? -1))
+          upward.push(`${relative(src, file)} -> ${spec}`);
       }
     }
     expect(upward).toEqual([]);
