@@ -169,6 +169,24 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.') || '(root)';
 }
 
+interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** One problem per bad field, at the field itself: zod reports unknown keys and bad record keys at their parent. */
+function problemsOf(issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+  return issues.flatMap((issue): ConfigProblem[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown field' }));
+    }
+    if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+      return issue.issues.map((inner) => ({ path: formatPath(issue.path), message: inner.message }));
+    }
+    return [{ path: formatPath(issue.path), message: issue.message }];
+  });
+}
+
 /** Parses and validates the text of a config file; `source` names the file in error messages. */
 export function parseConfig(text: string, source: string): LakegateConfig {
   let raw: unknown;
@@ -179,15 +197,12 @@ export function parseConfig(text: string, source: string): LakegateConfig {
   }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${formatPath(issue.path)}: ${issue.message}`);
+    const problems = problemsOf(result.error.issues);
+    const lines = problems.map((p) => `  ${p.path}: ${p.message}`);
     throw new LakegateError(
       'CONFIG_INVALID',
       `${source} has ${lines.length} problem(s):\n${lines.join('\n')}`,
-      {
-        details: {
-          issues: result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-        },
-      },
+      { details: { issues: problems } },
     );
   }
   return result.data;

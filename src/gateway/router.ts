@@ -179,13 +179,6 @@ export class ModelRouter {
     });
   }
 
-  /** Whether the first model an id resolves to supports an operation (used to choose a translation). */
-  providerFor(modelId: string): { provider: ModelProvider; ref: ModelRef } {
-    const plan = this.plan(modelId);
-    const ref = plan.candidates[0]!;
-    return { provider: this.provider(ref), ref };
-  }
-
   private async run<T>(
     modelId: string,
     options: CallOptions,
@@ -211,7 +204,8 @@ export class ModelRouter {
           if (options.signal?.aborted) throw cancelled(options.signal);
           if (total.signal.aborted) throw lastError ?? timeoutError(plan.timeout.totalMs, 'total');
           attempts++;
-          const attemptTimer = timer(Math.min(plan.timeout.attemptMs, deadline - Date.now()), total.signal);
+          const remainingMs = deadline - Date.now();
+          const attemptTimer = timer(Math.min(plan.timeout.attemptMs, remainingMs), total.signal);
           try {
             const call: CallOptions = { signal: attemptTimer.signal };
             if (options.requestId) call.requestId = options.requestId;
@@ -221,6 +215,11 @@ export class ModelRouter {
             return { response, servedBy };
           } catch (thrown) {
             if (options.signal?.aborted) throw cancelled(options.signal);
+            // Cut by the total deadline (whichever timer fired first): nothing is left to retry or fall
+            // back to, and the provider's view of the abort ("could not reach") would misreport it.
+            if (total.expired() || (attemptTimer.expired() && remainingMs <= plan.timeout.attemptMs)) {
+              throw timeoutError(plan.timeout.totalMs, 'total', thrown);
+            }
             const error = attemptTimer.expired()
               ? timeoutError(plan.timeout.attemptMs, 'attempt', thrown)
               : toLakegateError(thrown);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { LakegateError, safeParseJson } from '../../core/index.js';
 import { generateApiKey, hashSecret, parseApiKey } from './api-key.js';
 import type { StoredApiKey } from './key-ring.js';
-import { seal } from './sealed-secret.js';
+import { seal, unseal } from './sealed-secret.js';
 
 const OWNER_ONLY = 0o600;
 
@@ -48,6 +48,26 @@ function adminRecord(masterKey: Buffer, keyId: string, secret: string): StoredAp
   };
 }
 
+/**
+ * A record sealed under another master key (LAKEGATE_MASTER_KEY set, changed or unset since the key was made)
+ * would fail every SigV4 request with an internal error; say so at start, with what to do.
+ */
+function assertUnsealable(path: string, masterKey: Buffer, record: StoredApiKey): void {
+  if (record.sealedSecret === undefined) return;
+  let matches = false;
+  try {
+    matches = hashSecret(unseal(masterKey, record.sealedSecret)) === record.secretHash;
+  } catch {
+    matches = false;
+  }
+  if (!matches) {
+    throw new LakegateError(
+      'CONFIG_INVALID',
+      `${path} was sealed under another master key. Start with the master key it was made with (LAKEGATE_MASTER_KEY, or master.key in the data folder), or delete ${path} to generate a new admin key.`,
+    );
+  }
+}
+
 export interface AdminKey {
   record: StoredApiKey;
   /** The whole token, only when it was generated just now and must be shown once. */
@@ -72,6 +92,7 @@ export function ensureAdminKey(home: string, masterKey: Buffer, fromEnv?: string
     const parsed = safeParseJson(readFileSync(path, 'utf8'));
     const record = parsed.ok ? storedKeySchema.safeParse(parsed.value) : undefined;
     if (!record?.success) throw new LakegateError('CONFIG_INVALID', `${path} is not a valid key record.`);
+    assertUnsealable(path, masterKey, record.data);
     return { record: record.data };
   }
   const key = generateApiKey();

@@ -27,7 +27,8 @@ export class KeyRing {
   private live(keyId: string, now: number): StoredApiKey | undefined {
     const key = this.keys.get(keyId);
     if (!key) return undefined;
-    if (key.expiresAt && Date.parse(key.expiresAt) <= now) return undefined;
+    // Written so that an expiry that does not parse (NaN) refuses the key instead of never expiring.
+    if (key.expiresAt !== undefined && !(Date.parse(key.expiresAt) > now)) return undefined;
     return key;
   }
 

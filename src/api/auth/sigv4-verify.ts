@@ -84,9 +84,17 @@ function canonicalQuery(rawQuery: string): string {
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
+function ownHeader(headers: SigV4Request['headers'], name: string): string | string[] | undefined {
+  // The names come from the client's SignedHeaders, and Node's headers object is a plain object:
+  // `constructor` or `__proto__` must not reach its prototype.
+  if (!Object.hasOwn(headers, name)) return undefined;
+  const value = headers[name];
+  return typeof value === 'string' || Array.isArray(value) ? value : undefined;
+}
+
 function headerValue(headers: SigV4Request['headers'], name: string): string | undefined {
   // Over HTTP/2 the host travels as the :authority pseudo-header.
-  const raw = headers[name] ?? (name === 'host' ? headers[':authority'] : undefined);
+  const raw = ownHeader(headers, name) ?? (name === 'host' ? ownHeader(headers, ':authority') : undefined);
   if (raw === undefined) return undefined;
   const joined = Array.isArray(raw) ? raw.join(',') : raw;
   return joined.trim().replace(/\s+/g, ' ');
