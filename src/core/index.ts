@@ -47,5 +47,6 @@ export {
   toLakegateError,
   validationError,
 } from './errors.js';
+export { newId, nowIso } from './ids.js';
 export type { JsonParseResult } from './safe-json.js';
 export { isRecord, safeParseJson } from './safe-json.js';
