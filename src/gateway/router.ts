@@ -185,68 +185,64 @@ export class ModelRouter {
     attempt: (provider: ModelProvider, ref: ModelRef, call: CallOptions) => Promise<T>,
   ): Promise<{ response: T; servedBy: ServedBy }> {
     const plan = this.plan(modelId);
-    // The total timeout bounds getting an answer started; once an attempt succeeds (for a stream: once
-    // its first event is in) it no longer applies, so a long generation is not cut off mid-stream.
-    const total = timer(plan.timeout.totalMs, options.signal);
+    // The total timeout bounds getting an answer started: it is a deadline every attempt's timer is cut
+    // to, not a timer of its own. Once an attempt succeeds (for a stream: once its first event is in) no
+    // timer applies any more, so a long generation is not cut off mid-stream.
     const deadline = Date.now() + plan.timeout.totalMs;
     let attempts = 0;
     let lastError: LakegateError | undefined;
-    try {
-      for (const ref of plan.candidates) {
-        const provider = this.provider(ref);
-        for (let retry = 0; retry <= plan.retry.attempts; retry++) {
-          if (retry > 0 && lastError) {
-            const delay = backoffDelayMs(plan.retry, retry - 1, lastError.retryAfterMs, this.random);
-            // Waiting past the deadline helps nobody: move on to the next candidate instead.
-            if (Date.now() + delay >= deadline) break;
-            await sleep(delay, total.signal).catch(() => undefined);
-          }
+    for (const ref of plan.candidates) {
+      const provider = this.provider(ref);
+      for (let retry = 0; retry <= plan.retry.attempts; retry++) {
+        if (retry > 0 && lastError) {
+          const delay = backoffDelayMs(plan.retry, retry - 1, lastError.retryAfterMs, this.random);
+          // Waiting past the deadline helps nobody: move on to the next candidate instead.
+          if (Date.now() + delay >= deadline) break;
+          await sleep(delay, options.signal).catch(() => undefined);
+        }
+        if (options.signal?.aborted) throw cancelled(options.signal);
+        const remainingMs = deadline - Date.now();
+        if (remainingMs <= 0) throw lastError ?? timeoutError(plan.timeout.totalMs, 'total');
+        const cutToDeadline = remainingMs <= plan.timeout.attemptMs;
+        attempts++;
+        const attemptTimer = timer(cutToDeadline ? remainingMs : plan.timeout.attemptMs, options.signal);
+        try {
+          const call: CallOptions = { signal: attemptTimer.signal };
+          if (options.requestId) call.requestId = options.requestId;
+          const response = await attempt(provider, ref, call);
+          const servedBy: ServedBy = { model: formatModelRef(ref), attempts };
+          if (plan.endpoint) servedBy.endpoint = plan.endpoint;
+          return { response, servedBy };
+        } catch (thrown) {
           if (options.signal?.aborted) throw cancelled(options.signal);
-          if (total.signal.aborted) throw lastError ?? timeoutError(plan.timeout.totalMs, 'total');
-          attempts++;
-          const remainingMs = deadline - Date.now();
-          const attemptTimer = timer(Math.min(plan.timeout.attemptMs, remainingMs), total.signal);
-          try {
-            const call: CallOptions = { signal: attemptTimer.signal };
-            if (options.requestId) call.requestId = options.requestId;
-            const response = await attempt(provider, ref, call);
-            const servedBy: ServedBy = { model: formatModelRef(ref), attempts };
-            if (plan.endpoint) servedBy.endpoint = plan.endpoint;
-            return { response, servedBy };
-          } catch (thrown) {
-            if (options.signal?.aborted) throw cancelled(options.signal);
-            // Cut by the total deadline (whichever timer fired first): nothing is left to retry or fall
-            // back to, and the provider's view of the abort ("could not reach") would misreport it.
-            if (total.expired() || (attemptTimer.expired() && remainingMs <= plan.timeout.attemptMs)) {
-              throw timeoutError(plan.timeout.totalMs, 'total', thrown);
-            }
-            const error = attemptTimer.expired()
-              ? timeoutError(plan.timeout.attemptMs, 'attempt', thrown)
-              : toLakegateError(thrown);
-            lastError = error;
-            if (!error.retryable) throw error;
-          } finally {
-            attemptTimer.stop();
+          if (attemptTimer.expired()) {
+            // Cut by the total deadline: nothing is left to retry or fall back to, and the provider's
+            // view of the abort ("could not reach") would misreport it.
+            if (cutToDeadline) throw timeoutError(plan.timeout.totalMs, 'total', thrown);
+            lastError = timeoutError(plan.timeout.attemptMs, 'attempt', thrown);
+          } else {
+            lastError = toLakegateError(thrown);
+            if (!lastError.retryable) throw lastError;
           }
+        } finally {
+          attemptTimer.stop();
         }
       }
-      throw lastError ?? new LakegateError('INTERNAL', 'The routing plan had no candidates.');
-    } finally {
-      total.stop();
     }
+    throw lastError ?? timeoutError(plan.timeout.totalMs, 'total');
   }
 }
 
 /**
- * An abort signal that fires after `ms` or when `parent` aborts; `stop()` disarms the timer but keeps
- * following the parent, so a stream that outlives its attempt is still cancelled when the client leaves.
+ * One abort signal per attempt: it fires after `ms` or when the client's signal aborts. `stop()`
+ * disarms the timer but keeps following the client, so a stream that outlives its attempt is still
+ * cancelled when the client leaves. (One controller and one timer: this runs on every request.)
  */
 function timer(ms: number, parent: AbortSignal | undefined) {
   const controller = new AbortController();
   let expired = false;
-  const onParentAbort = () => controller.abort(parent?.reason);
   if (parent?.aborted) controller.abort(parent.reason);
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  else parent?.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
   const handle = setTimeout(
     () => {
       expired = true;

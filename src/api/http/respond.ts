@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { AnyResponse } from '../server/listen.js';
 
 export function sendJson(
@@ -7,10 +8,10 @@ export function sendJson(
   headers: Record<string, string> = {},
 ): void {
   const payload = JSON.stringify(body);
-  res.statusCode = status;
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.setHeader('content-type', 'application/json');
-  res.setHeader('content-length', Buffer.byteLength(payload));
+  // One writeHead with every header: cheaper than a setHeader call per header on the hot path.
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  (res as ServerResponse).writeHead(status, headers);
   res.end(payload);
 }
 

@@ -59,9 +59,10 @@ export async function sendUpstream(
   request: UpstreamRequest,
 ): Promise<UpstreamResponse> {
   try {
+    const url = new URL(request.url);
     const response = await agent.request({
-      origin: new URL(request.url).origin,
-      path: pathOf(request.url),
+      origin: url.origin,
+      path: url.pathname + url.search,
       method: request.method ?? 'POST',
       headers: request.headers,
       body: request.body ?? null,
@@ -71,11 +72,6 @@ export async function sendUpstream(
   } catch (error) {
     throw connectionError(provider, error);
   }
-}
-
-function pathOf(url: string): string {
-  const parsed = new URL(url);
-  return parsed.pathname + parsed.search;
 }
 
 export async function readBodyText(provider: string, response: UpstreamResponse): Promise<string> {

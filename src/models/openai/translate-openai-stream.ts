@@ -150,9 +150,12 @@ export async function* translateOpenAIStream(
   let done = false;
   try {
     for await (const event of parseSse(response.body)) {
+      // Read on after [DONE] to the end of the body: breaking out would destroy the response and with it
+      // a keep-alive connection to the provider that could have served the next call.
+      if (done) continue;
       if (event.data === '[DONE]') {
         done = true;
-        break;
+        continue;
       }
       const json = safeParseJson(event.data);
       if (!json.ok) throw state.badStream(`an event is not JSON (${json.error})`);

@@ -1,0 +1,80 @@
+// Turns measured scenarios into the one table the benchmark prints, and checks the issue's targets.
+
+export const TARGETS = {
+  reqPerSec16: 5_000,
+  cpuUsPerRequest: 200,
+  addedP50Ms1: 0.3,
+  peakRssMb: 150,
+};
+
+const fixed = (digits) => (value) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+const COLUMNS = [
+  { title: 'scenario', value: (row) => row.scenario, align: 'left' },
+  { title: 'clients', value: (row) => String(row.clients) },
+  { title: 'req/s', value: (row) => fixed(0)(row.reqPerSec) },
+  { title: 'p50 ms', value: (row) => fixed(3)(row.p50Ms) },
+  { title: 'p99 ms', value: (row) => fixed(3)(row.p99Ms) },
+  { title: 'added p50 ms', value: (row) => fixed(3)(row.addedP50Ms) },
+  { title: 'added p99 ms', value: (row) => fixed(3)(row.addedP99Ms) },
+  { title: 'CPU µs/req', value: (row) => fixed(0)(row.cpuUsPerRequest) },
+  { title: 'peak RSS MB', value: (row) => fixed(1)(row.peakRssMb) },
+  { title: 'errors', value: (row) => String(row.errors) },
+];
+
+export function formatTable(rows) {
+  const cells = rows.map((row) => COLUMNS.map((column) => column.value(row)));
+  const widths = COLUMNS.map((column, i) =>
+    Math.max(column.title.length, ...cells.map((line) => line[i].length)),
+  );
+  const pad = (text, i) => (COLUMNS[i].align === 'left' ? text.padEnd(widths[i]) : text.padStart(widths[i]));
+  const line = (values) => `| ${values.map(pad).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (COLUMNS[i].align === 'left' ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(COLUMNS.map((c) => c.title)), rule, ...cells.map(line)].join('\n');
+}
+
+function find(rows, scenario, clients) {
+  return rows.find((row) => row.scenario === scenario && row.clients === clients);
+}
+
+/** Each target of the issue with the measured value it is judged on. */
+export function checkTargets(rows) {
+  const chat16 = find(rows, 'lakegate chat', 16);
+  const chat1 = find(rows, 'lakegate chat', 1);
+  const gatewayRows = rows.filter((row) => row.via === 'lakegate');
+  const peakRss = Math.max(...gatewayRows.map((row) => row.peakRssMb));
+  const worstCpu = gatewayRows.reduce(
+    (worst, row) => (row.cpuUsPerRequest > (worst?.cpuUsPerRequest ?? -1) ? row : worst),
+    undefined,
+  );
+  const results = [
+    {
+      target: `>= ${TARGETS.reqPerSec16} req/s (lakegate chat, 16 clients, non-streaming)`,
+      measured: `${fixed(0)(chat16?.reqPerSec)} req/s`,
+      met: (chat16?.reqPerSec ?? 0) >= TARGETS.reqPerSec16,
+    },
+    {
+      target: `<= ${TARGETS.cpuUsPerRequest} µs CPU/request (lakegate chat, 16 clients)`,
+      measured: `${fixed(0)(chat16?.cpuUsPerRequest)} µs (worst row: ${worstCpu?.scenario}, ${worstCpu?.clients} clients, ${fixed(0)(worstCpu?.cpuUsPerRequest)} µs)`,
+      met: (chat16?.cpuUsPerRequest ?? Number.POSITIVE_INFINITY) <= TARGETS.cpuUsPerRequest,
+    },
+    {
+      target: `p50 added latency <= ${TARGETS.addedP50Ms1} ms (lakegate chat, 1 client)`,
+      measured: `${fixed(3)(chat1?.addedP50Ms)} ms`,
+      met: (chat1?.addedP50Ms ?? Number.POSITIVE_INFINITY) <= TARGETS.addedP50Ms1,
+    },
+    {
+      target: `RSS <= ${TARGETS.peakRssMb} MB under load (peak over all lakegate rows)`,
+      measured: `${fixed(1)(peakRss)} MB`,
+      met: peakRss <= TARGETS.peakRssMb,
+    },
+  ];
+  return results;
+}
+
+export function formatTargets(results) {
+  const width = Math.max(...results.map((r) => r.target.length));
+  return results
+    .map((r) => `  ${r.met ? 'met    ' : 'NOT MET'}  ${r.target.padEnd(width)}  measured ${r.measured}`)
+    .join('\n');
+}

@@ -1,0 +1,298 @@
+// `npm run bench`: how much the gateway adds to a model call. An upstream that answers at once, Lakegate in
+// front of it, a bare pass-through proxy for comparison, and a load generator, each in its own process; every
+// request shape runs direct (client → upstream) and through each hop at the same concurrency, so the
+// difference is the hop's cost.
+//
+// Settings (environment): BENCH_SECONDS (measured seconds per scenario, default 5), BENCH_WARMUP_SECONDS
+// (default 1), BENCH_CLIENTS (default "1,16"), BENCH_ROUNDS (default 1; with more, each row keeps its best
+// round — the machine is shared and noisy), BENCH_SCENARIOS (comma-separated scenario names to run, e.g.
+// "direct chat,lakegate chat"; all by default), BENCH_CPU_PROF=1 (profile the Lakegate process and print its
+// hot spots), BENCH_STRICT=1 (exit 1 when a target is not met).
+
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  killAllNow,
+  startBareProxy,
+  startLakegate,
+  startLoadGenerator,
+  startUpstream,
+  stopAll,
+  stopChild,
+} from './children.mjs';
+import { clockTicksPerSecond, cpuTicks, RssSampler, statusKb } from './proc-stats.mjs';
+import { formatProfileSummary, summarizeProfile } from './profile-summary.mjs';
+import { checkTargets, formatTable, formatTargets, TARGETS } from './report.mjs';
+import { scenariosFor } from './scenarios.mjs';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const resultsDir = join(repoRoot, 'bench', 'results');
+
+function numberSetting(name, fallback, min, max) {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new Error(`${name}=${text}: expected a number in [${min}, ${max}]`);
+  return value;
+}
+
+function listSetting(name) {
+  const text = process.env[name];
+  return text ? text.split(',').map((part) => part.trim()) : undefined;
+}
+
+function clientsSetting() {
+  const list = (listSetting('BENCH_CLIENTS') ?? ['1', '16']).map(Number);
+  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 256))
+    throw new Error(`BENCH_CLIENTS=${process.env.BENCH_CLIENTS}: expected integers in [1, 256]`);
+  return list;
+}
+
+const settings = {
+  seconds: numberSetting('BENCH_SECONDS', 5, 0.1, 600),
+  warmupSeconds: numberSetting('BENCH_WARMUP_SECONDS', 1, 0, 600),
+  clients: clientsSetting(),
+  rounds: Math.floor(numberSetting('BENCH_ROUNDS', 1, 1, 20)),
+  scenarios: listSetting('BENCH_SCENARIOS'),
+  cpuProfile: process.env.BENCH_CPU_PROF === '1',
+  strict: process.env.BENCH_STRICT === '1',
+};
+
+/** One request per scenario before measuring: a broken setup fails here, with the response to show why. */
+async function smokeTest(scenarios, lakegate) {
+  for (const s of scenarios) {
+    const response = await fetch(`${s.server.url}${s.path}`, {
+      method: 'POST',
+      headers: s.headers,
+      body: s.body,
+    });
+    const text = await response.text();
+    if (response.status !== 200 || !text.includes(s.expect)) {
+      throw new Error(
+        `smoke test of "${s.scenario}" failed: status ${response.status}, body ${text.slice(0, 500)}\n` +
+          `lakegate stderr:\n${lakegate.stderrTail()}`,
+      );
+    }
+  }
+}
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+let home;
+let interrupted = false;
+const samplers = new Map();
+
+async function cleanup() {
+  for (const sampler of samplers.values()) sampler.stop();
+  await stopAll();
+  if (home) rmSync(home, { recursive: true, force: true });
+  home = undefined;
+}
+
+process.on('exit', () => {
+  killAllNow();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.on(signal, () => {
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping the benchmark's processes...\n`);
+    cleanup().finally(() => process.exit(code));
+  });
+}
+
+/** Warm-up, then the measured window with CPU and peak RSS of the server under test around it. */
+async function measure(load, scenario, clients, ticksPerSecond) {
+  const { pid } = scenario.server;
+  const target = { origin: scenario.server.url, ...scenario };
+  delete target.server;
+  if (settings.warmupSeconds > 0) await load.run(target, clients, settings.warmupSeconds);
+  samplers.get(pid).takePeak();
+  const cpuBefore = cpuTicks(pid);
+  const result = await load.run(target, clients, settings.seconds);
+  const cpuAfter = cpuTicks(pid);
+  const peakKb = samplers.get(pid).takePeak();
+  const cpuUs = ((cpuAfter - cpuBefore) / ticksPerSecond) * 1e6;
+  const row = {
+    scenario: scenario.scenario,
+    via: scenario.via,
+    stream: scenario.stream,
+    clients,
+    requests: result.requests,
+    errors: result.errors,
+    seconds: result.elapsedMs / 1000,
+    reqPerSec: result.requests / (result.elapsedMs / 1000),
+    p50Ms: result.latency.p50,
+    p90Ms: result.latency.p90,
+    p99Ms: result.latency.p99,
+    meanMs: result.latency.mean,
+    maxMs: result.latency.max,
+    addedP50Ms: Number.NaN,
+    addedP99Ms: Number.NaN,
+    cpuUsPerRequest: result.requests > 0 ? cpuUs / result.requests : Number.NaN,
+    peakRssMb: peakKb / 1024,
+    baseline: scenario.baseline,
+    ...(result.firstError ? { firstError: result.firstError } : {}),
+  };
+  return row;
+}
+
+/** Per scenario and concurrency, the round with the most requests per second; then the added latency. */
+function bestRows(measured, scenarios, clientCounts) {
+  const rows = [];
+  for (const scenario of scenarios) {
+    for (const clients of clientCounts) {
+      const candidates = measured.filter((r) => r.scenario === scenario.scenario && r.clients === clients);
+      rows.push(candidates.reduce((best, r) => (r.reqPerSec > best.reqPerSec ? r : best)));
+    }
+  }
+  for (const row of rows) {
+    const baseline = rows.find((r) => r.scenario === row.baseline && r.clients === row.clients);
+    if (!baseline) continue;
+    row.addedP50Ms = row.p50Ms - baseline.p50Ms;
+    row.addedP99Ms = row.p99Ms - baseline.p99Ms;
+  }
+  return rows;
+}
+
+async function main() {
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const ticksPerSecond = clockTicksPerSecond();
+  home = mkdtempSync(join(tmpdir(), 'lakegate-bench-'));
+  const adminKey = `lg${randomBytes(8).toString('hex').toUpperCase()}.${randomBytes(24).toString('base64url')}`;
+  const profileDir = join(resultsDir, `profile-${stamp}`);
+
+  const upstream = await startUpstream();
+  const proxy = await startBareProxy(upstream.url);
+  const configPath = join(home, 'lakegate.yaml');
+  writeFileSync(
+    configPath,
+    `providers:\n  upstream: { type: openai-compatible, baseUrl: "${upstream.url}/v1" }\n`,
+  );
+  const nodeFlags = settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const lakegate = await startLakegate({
+    repoRoot,
+    home: join(home, 'data'),
+    configPath,
+    adminKey,
+    nodeFlags,
+  });
+  const load = await startLoadGenerator();
+  for (const { pid } of [upstream, proxy, lakegate]) samplers.set(pid, new RssSampler(pid, 100));
+  const lakegateIdleRssMb = (statusKb(lakegate.pid, 'VmRSS') ?? Number.NaN) / 1024;
+
+  const scenarios = scenariosFor({ upstream, proxy, lakegate }, adminKey).filter(
+    (s) => !settings.scenarios || settings.scenarios.includes(s.scenario),
+  );
+  if (scenarios.length === 0)
+    throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} names no scenario`);
+  await smokeTest(scenarios, lakegate);
+  const loadBefore = loadavg()[0];
+  process.stdout.write(
+    `gateway bench: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per scenario, clients ` +
+      `${settings.clients.join(', ')}, ${settings.rounds} round(s); ${cpus().length} CPUs (load average ${loadBefore.toFixed(2)}), node ${process.version}\n`,
+  );
+
+  // Rows of the same concurrency run back to back (direct, proxy, lakegate) so that they meet the same
+  // background load; with several rounds each row keeps its best round.
+  const measured = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const clients of settings.clients) {
+      for (const scenario of scenarios) {
+        const row = { round, ...(await measure(load, scenario, clients, ticksPerSecond)) };
+        measured.push(row);
+        process.stdout.write(
+          `  ${settings.rounds > 1 ? `round ${round}: ` : ''}${row.scenario}, ${clients} client(s): ` +
+            `${row.reqPerSec.toFixed(0)} req/s${row.errors ? `, ${row.errors} errors (${row.firstError})` : ''}\n`,
+        );
+      }
+    }
+  }
+  const rows = bestRows(measured, scenarios, settings.clients);
+  const vmHwmMb = (statusKb(lakegate.pid, 'VmHWM') ?? Number.NaN) / 1024;
+
+  const targetResults = checkTargets(rows);
+  process.stdout.write(`\n${formatTable(rows)}\n\n`);
+  process.stdout.write(
+    'added = minus the direct row of the same request shape and concurrency (bedrock rows: minus direct chat).\n' +
+      'CPU and RSS are those of the process the clients talk to (direct: the upstream; bare proxy: the proxy;\n' +
+      `lakegate: Lakegate): utime+stime over the measured window / requests (${ticksPerSecond} ticks/s), and the\n` +
+      `highest VmRSS sampled every 100 ms. Lakegate RSS when idle after start ${lakegateIdleRssMb.toFixed(1)} MB,\n` +
+      `VmHWM over the whole run ${vmHwmMb.toFixed(1)} MB.\n` +
+      `\nTargets:\n${formatTargets(targetResults)}\n`,
+  );
+
+  let profile;
+  if (settings.cpuProfile) {
+    await stopChild(load.child);
+    await stopChild(lakegate.child);
+    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+    if (file) {
+      const summary = summarizeProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')));
+      profile = {
+        file: join(profileDir, file),
+        functions: summary.functions.slice(0, 40),
+        files: summary.files.slice(0, 20),
+      };
+      process.stdout.write(
+        `\nLakegate CPU profile (${profile.file}), whole run:\n${formatProfileSummary(summary)}\n`,
+      );
+    }
+  }
+
+  mkdirSync(resultsDir, { recursive: true });
+  const resultFile = join(resultsDir, `gateway-${stamp}.json`);
+  const record = {
+    benchmark: 'gateway',
+    startedAt: startedAt.toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadavg()[0],
+    settings,
+    clockTicksPerSecond: ticksPerSecond,
+    lakegateIdleRssMb,
+    lakegateVmHwmMb: vmHwmMb,
+    targets: { values: TARGETS, results: targetResults },
+    rows,
+    ...(settings.rounds > 1 ? { allRounds: measured } : {}),
+    ...(profile ? { profile } : {}),
+  };
+  writeFileSync(resultFile, `${JSON.stringify(record, null, 2)}\n`);
+  process.stdout.write(`\nresults: ${resultFile}\n`);
+
+  const errors = measured.reduce((sum, row) => sum + row.errors, 0);
+  if (errors > 0) {
+    process.stderr.write(`${errors} request(s) failed; the numbers above are not trustworthy.\n`);
+    return 1;
+  }
+  return settings.strict && targetResults.some((r) => !r.met) ? 1 : 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  // After a signal the children are stopped on purpose; the failures that follow are not news.
+  if (!interrupted) process.stderr.write(`gateway bench failed: ${error?.stack ?? error}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}

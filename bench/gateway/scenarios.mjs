@@ -1,0 +1,80 @@
+// The scenarios: what the clients send, to which server, and the text a correct answer contains. Every
+// request shape runs direct (client → upstream), through the bare proxy (the floor of any Node gateway)
+// and through Lakegate; the difference to the direct row is what the hop adds.
+
+import { bedrockConverseBody, GATEWAY_MODEL, openaiChatBody, UPSTREAM_MODEL } from './fixtures.mjs';
+
+const CHAT_PATH = '/v1/chat/completions';
+const ANSWER = '12,400 EUR';
+const SSE_END = 'data: [DONE]';
+
+/**
+ * `servers` holds `{ url, pid }` for upstream, proxy and lakegate. Each scenario names the process whose
+ * CPU and memory its row reports (`pid`) and the direct scenario its added latency is measured against.
+ */
+export function scenariosFor(servers, adminKey) {
+  const json = { 'content-type': 'application/json' };
+  const auth = { ...json, authorization: `Bearer ${adminKey}` };
+  const bedrockPath = `/model/${encodeURIComponent(GATEWAY_MODEL)}`;
+  const { upstream, proxy, lakegate } = servers;
+  const chat = (stream) => ({ path: CHAT_PATH, expect: stream ? SSE_END : ANSWER, stream });
+  const direct = (stream) => ({
+    ...chat(stream),
+    headers: json,
+    body: openaiChatBody(UPSTREAM_MODEL, stream),
+  });
+  const baseline = (stream) => (stream ? 'direct chat stream' : 'direct chat');
+  return [
+    { scenario: 'direct chat', via: 'direct', server: upstream, ...direct(false) },
+    { scenario: 'bare proxy chat', via: 'proxy', server: proxy, baseline: baseline(false), ...direct(false) },
+    {
+      scenario: 'lakegate chat',
+      via: 'lakegate',
+      server: lakegate,
+      baseline: baseline(false),
+      ...chat(false),
+      headers: auth,
+      body: openaiChatBody(GATEWAY_MODEL, false),
+    },
+    {
+      scenario: 'lakegate bedrock converse',
+      via: 'lakegate',
+      server: lakegate,
+      baseline: baseline(false),
+      stream: false,
+      path: `${bedrockPath}/converse`,
+      headers: auth,
+      body: bedrockConverseBody(),
+      expect: ANSWER,
+    },
+    { scenario: 'direct chat stream', via: 'direct', server: upstream, ...direct(true) },
+    {
+      scenario: 'bare proxy chat stream',
+      via: 'proxy',
+      server: proxy,
+      baseline: baseline(true),
+      ...direct(true),
+    },
+    {
+      scenario: 'lakegate chat stream',
+      via: 'lakegate',
+      server: lakegate,
+      baseline: baseline(true),
+      ...chat(true),
+      headers: auth,
+      body: openaiChatBody(GATEWAY_MODEL, true),
+    },
+    {
+      scenario: 'lakegate bedrock converse-stream',
+      via: 'lakegate',
+      server: lakegate,
+      baseline: baseline(true),
+      stream: true,
+      path: `${bedrockPath}/converse-stream`,
+      headers: auth,
+      body: bedrockConverseBody(),
+      // The last event a Converse stream sends before its metadata.
+      expect: 'messageStop',
+    },
+  ];
+}
