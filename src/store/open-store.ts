@@ -4,9 +4,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { LakegateError } from '../core/index.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
@@ -40,7 +38,9 @@ function redactUrl(url: string): string {
   }
 }
 
-function openPostgres(url: string, maxConnections: number): Store {
+async function openPostgres(url: string, maxConnections: number): Promise<Store> {
+  // Loaded only when used: an embedded deployment never pays for the PostgreSQL driver's memory.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: maxConnections,
@@ -69,7 +69,8 @@ class TransactionalDdlSqliteDialect extends SqliteDialect {
   }
 }
 
-function openSqlite(path: string): Store {
+async function openSqlite(path: string): Promise<Store> {
+  const { default: SqliteDatabase } = await import('better-sqlite3');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const sqlite = new SqliteDatabase(path);
   sqlite.pragma('journal_mode = WAL');
@@ -87,11 +88,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) {
       throw new LakegateError('CONFIG_INVALID', 'LAKEGATE_DATABASE_URL must be a postgres:// URL.');
     }
-    store = openPostgres(options.databaseUrl, options.maxConnections ?? 10);
+    store = await openPostgres(options.databaseUrl, options.maxConnections ?? 10);
   } else {
     if (!options.sqlitePath)
       throw new LakegateError('CONFIG_INVALID', 'The store needs a SQLite path or a database URL.');
-    store = openSqlite(options.sqlitePath);
+    store = await openSqlite(options.sqlitePath);
   }
   try {
     await migrateToLatest(store.db);
