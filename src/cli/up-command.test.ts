@@ -156,7 +156,8 @@ describe('lakegate up', { timeout: 60_000 }, () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
     expect(await banner(run)).toContain(`Lakegate is serving on http://127.0.0.1:${port}`);
-    expect(readdirSync(home).sort()).toEqual(['admin-key.json', 'master.key']);
+    expect(readdirSync(home)).toEqual(expect.arrayContaining(['control.db', 'master.key']));
+    expect(readdirSync(home)).not.toContain('admin-key.json');
     expect(existsSync(join(work, '.lakegate'))).toBe(false);
 
     expect(await stop(run)).toEqual({ code: 0, signal: null });
@@ -168,7 +169,7 @@ describe('lakegate up', { timeout: 60_000 }, () => {
     const home = join(work, 'data-from-env');
     const run = lakegate(['up'], { LAKEGATE_PORT: String(port), LAKEGATE_HOME: home });
     await healthy(run, port);
-    expect(existsSync(join(home, 'admin-key.json'))).toBe(true);
+    expect(existsSync(join(home, 'control.db'))).toBe(true);
     expect(await stop(run)).toEqual({ code: 0, signal: null });
   });
 
@@ -176,7 +177,7 @@ describe('lakegate up', { timeout: 60_000 }, () => {
     const port = await freePort();
     const run = lakegate(['up', '--port', String(port)]);
     await healthy(run, port);
-    expect(existsSync(join(work, '.lakegate', 'admin-key.json'))).toBe(true);
+    expect(existsSync(join(work, '.lakegate', 'control.db'))).toBe(true);
   });
 
   it('lets flags win over the environment', async () => {

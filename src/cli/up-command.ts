@@ -62,7 +62,7 @@ export async function upCommand(args: string[], env: NodeJS.ProcessEnv): Promise
   out.write(`  OpenAI API:           ${server.url}/v1\n`);
   if (server.newAdminKey) {
     out.write(`\nAdmin API key (shown only this once; keep it safe):\n  ${server.newAdminKey}\n\n`);
-  } else {
+  } else if (server.adminKeyId) {
     out.write(`  Admin key id:         ${server.adminKeyId}\n`);
   }
 

@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { category: 'user', status: 400 },
   PAYLOAD_TOO_LARGE: { category: 'user', status: 413 },
   NOT_FOUND: { category: 'user', status: 404 },
+  ALREADY_EXISTS: { category: 'user', status: 409 },
   METHOD_NOT_ALLOWED: { category: 'user', status: 405 },
   MODEL_NOT_FOUND: { category: 'user', status: 404 },
   UNSUPPORTED_OPERATION: { category: 'user', status: 400 },

@@ -52,6 +52,9 @@ async function openPostgres(url: string, maxConnections: number): Promise<Store>
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server drops (restart, failover, DROP DATABASE) is reported as an 'error'
+  // event; unhandled it would crash the process. The pool replaces it on the next query.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }

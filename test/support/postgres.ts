@@ -22,8 +22,27 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     drop: async () => {
       const dropper = new pg.Client({ connectionString: admin });
       await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      try {
+        await waitForConnectionsClosed(dropper, name);
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
     },
   };
+}
+
+/**
+ * pg's pool.end() resolves before its sockets have closed; dropping the database under them would kill
+ * connections a test still half-holds. Wait (bounded) until PostgreSQL has let go of every one.
+ */
+async function waitForConnectionsClosed(client: pg.Client, database: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const { rows } = await client.query<{ n: number }>(
+      'select count(*)::int as n from pg_stat_activity where datname = $1',
+      [database],
+    );
+    if (rows[0]?.n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -1,11 +1,17 @@
 // Every request resolves to a principal before anything else. A key arrives whole as a bearer token
 // (`Authorization: Bearer`, `x-api-key`, the AWS SDK's Bedrock API-key auth), or as SigV4 credentials.
+// The keys themselves live in the catalog's identity store; this file only reads credentials off the wire.
 
+import type { Actor } from '../../catalog/index.js';
 import { LakegateError } from '../../core/index.js';
-import { header, type Principal, type RequestContext } from '../http/context.js';
-import { parseApiKey } from './api-key.js';
-import type { KeyRing } from './key-ring.js';
+import { header, type RequestContext } from '../http/context.js';
 import { parseSigV4Authorization, verifySigV4 } from './sigv4-verify.js';
+
+/** What authentication needs from the identity store (IdentityService), so tests can stand in for it. */
+export interface KeyVerifier {
+  verifyBearer(token: string): Promise<Actor | undefined>;
+  sigV4Secret(keyId: string): Promise<{ secret: string; actor: Actor } | undefined>;
+}
 
 export type Credentials =
   | { kind: 'bearer'; token: string }
@@ -27,23 +33,22 @@ function unauthenticated(message: string, details: Record<string, unknown> = {})
   return new LakegateError('AUTH_UNAUTHENTICATED', message, { details });
 }
 
-export function authenticateBearer(keys: KeyRing, token: string): Principal {
-  const parsed = parseApiKey(token);
-  const principal = parsed ? keys.verifyBearer(parsed) : undefined;
-  if (!principal) throw unauthenticated('The API key is not valid, has expired or was revoked.');
-  return principal;
+export async function authenticateBearer(keys: KeyVerifier, token: string): Promise<Actor> {
+  const actor = await keys.verifyBearer(token);
+  if (!actor) throw unauthenticated('The API key is not valid, has expired or was revoked.');
+  return actor;
 }
 
 /** Needs the body: the signature covers its hash. */
-export function authenticateSigV4(
-  keys: KeyRing,
+export async function authenticateSigV4(
+  keys: KeyVerifier,
   ctx: RequestContext,
   authorization: string,
   body: Buffer,
-): Principal {
+): Promise<Actor> {
   const auth = parseSigV4Authorization(authorization);
   if (!auth) throw unauthenticated('The Authorization header is not a well-formed AWS Signature Version 4.');
-  const key = keys.sigV4Secret(auth.accessKeyId);
+  const key = await keys.sigV4Secret(auth.accessKeyId);
   if (!key)
     throw unauthenticated('The access key id is not a valid Lakegate key.', { reason: 'unknown key' });
   const question = ctx.req.url?.indexOf('?') ?? -1;
@@ -60,5 +65,5 @@ export function authenticateSigV4(
   );
   if (!result.ok)
     throw unauthenticated(`The request signature is not valid: ${result.reason}.`, { signature: true });
-  return key.principal;
+  return key.actor;
 }

@@ -23,6 +23,7 @@ const BY_CODE: Record<ErrorCode, BedrockErrorType> = {
   UNSUPPORTED_OPERATION: VALIDATION,
   MODEL_UPSTREAM_REJECTED: VALIDATION,
   NOT_FOUND: { type: 'ResourceNotFoundException', status: 404, streamType: 'validationException' },
+  ALREADY_EXISTS: { type: 'ConflictException', status: 409, streamType: 'validationException' },
   METHOD_NOT_ALLOWED: { ...VALIDATION, status: 405 },
   MODEL_NOT_FOUND: { type: 'ResourceNotFoundException', status: 404, streamType: 'validationException' },
   AUTH_UNAUTHENTICATED: {

@@ -4,8 +4,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { LakegateError, toLakegateError } from '../../core/index.js';
-import { authenticateBearer, authenticateSigV4, credentialsOf } from '../auth/authenticate.js';
-import type { KeyRing } from '../auth/key-ring.js';
+import {
+  authenticateBearer,
+  authenticateSigV4,
+  credentialsOf,
+  type KeyVerifier,
+} from '../auth/authenticate.js';
 import type { AnyRequest, AnyResponse, RequestListener } from '../server/listen.js';
 import type { RequestContext } from './context.js';
 import { readBody } from './read-body.js';
@@ -13,7 +17,8 @@ import type { RouteTable, Surface } from './route.js';
 
 export interface PipelineOptions {
   routes: RouteTable;
-  keys: KeyRing;
+  /** The identity store's key verification. */
+  keys: KeyVerifier;
   maxBodyBytes: number;
   /** Answers paths no route matches, in the shape clients of that path expect. */
   surfaceForUnmatched(rawPath: string): Surface;
@@ -36,12 +41,17 @@ export function createPipeline(options: PipelineOptions): RequestListener {
       if (!res.writableFinished)
         controller.abort(new LakegateError('REQUEST_CANCELLED', 'The client went away.'));
     });
+    let query: URLSearchParams | undefined;
     const ctx: RequestContext = {
       req,
       res,
       method,
       rawPath,
-      query: new URLSearchParams(question === -1 ? '' : url.slice(question + 1)),
+      // Parsed only by the routes that read it: most model calls have no query string.
+      get query() {
+        query ??= new URLSearchParams(question === -1 ? '' : url.slice(question + 1));
+        return query;
+      },
       params: {},
       requestId: randomUUID(),
       signal: controller.signal,
@@ -62,10 +72,15 @@ export function createPipeline(options: PipelineOptions): RequestListener {
     const run = async () => {
       if (!route.public) {
         const credentials = credentialsOf(ctx);
-        if (credentials.kind === 'bearer') ctx.principal = authenticateBearer(keys, credentials.token);
-        else if (credentials.kind === 'sigv4') {
+        if (credentials.kind === 'bearer') {
+          ctx.principal = {
+            ...(await authenticateBearer(keys, credentials.token)),
+            requestId: ctx.requestId,
+          };
+        } else if (credentials.kind === 'sigv4') {
           ctx.body = await readBody(req, maxBodyBytes);
-          ctx.principal = authenticateSigV4(keys, ctx, credentials.authorization, ctx.body);
+          const actor = await authenticateSigV4(keys, ctx, credentials.authorization, ctx.body);
+          ctx.principal = { ...actor, requestId: ctx.requestId };
         } else {
           throw new LakegateError(
             'AUTH_UNAUTHENTICATED',

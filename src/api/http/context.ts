@@ -1,13 +1,5 @@
+import type { Actor } from '../../catalog/index.js';
 import type { AnyRequest, AnyResponse } from '../server/listen.js';
-
-/** Who is calling, once authentication has run. The catalog's identity model will extend this. */
-export interface Principal {
-  id: string;
-  kind: 'user' | 'service';
-  /** The API key the request authenticated with. */
-  keyId: string;
-  isAdmin: boolean;
-}
 
 export interface RequestContext {
   req: AnyRequest;
@@ -21,7 +13,8 @@ export interface RequestContext {
   requestId: string;
   /** Aborted when the client goes away before the response has finished. */
   signal: AbortSignal;
-  principal?: Principal;
+  /** Who is calling, once authentication has run: the catalog's actor, with this request's id. */
+  principal?: Actor;
   /** The request body, read once (and only for routes that take one). */
   body?: Buffer;
 }

@@ -11,6 +11,7 @@ const TYPES: Record<ErrorCode, { type: string; code: string | null }> = {
   PAYLOAD_TOO_LARGE: { type: 'invalid_request_error', code: 'request_too_large' },
   UNSUPPORTED_OPERATION: { type: 'invalid_request_error', code: 'unsupported_operation' },
   NOT_FOUND: { type: 'invalid_request_error', code: 'not_found' },
+  ALREADY_EXISTS: { type: 'invalid_request_error', code: 'already_exists' },
   METHOD_NOT_ALLOWED: { type: 'invalid_request_error', code: 'method_not_allowed' },
   MODEL_NOT_FOUND: { type: 'invalid_request_error', code: 'model_not_found' },
   AUTH_UNAUTHENTICATED: { type: 'invalid_request_error', code: 'invalid_api_key' },

@@ -1,0 +1,64 @@
+// Key verification runs on every request, so key records are cached for the current catalog generation:
+// no database read on the hot path while nothing changed (on SQLite none at all; on PostgreSQL one read of
+// the shared generation), and a revoke, which moves the generation, bites on the very next request.
+
+import type { Kysely } from 'kysely';
+import { LakegateError } from '../../core/index.js';
+import type { Database } from '../../store/index.js';
+import type { GenerationClock } from '../generation.js';
+import type { Actor } from '../model.js';
+import { isValidKeyId, parseApiKey, secretMatches } from './api-key.js';
+import { GenerationCache } from './generation-cache.js';
+import { isLive, type KeyRecord, loadKeyRecord } from './key-record.js';
+import { unseal } from './sealed-secret.js';
+
+export class CachedKeyVerifier {
+  private readonly keys = new GenerationCache<string, KeyRecord | null>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: GenerationClock,
+    private readonly masterKey: Buffer,
+  ) {}
+
+  private async keyRecord(keyId: string): Promise<KeyRecord | undefined> {
+    const generation = await this.clock.current();
+    this.keys.sync(generation);
+    const cached = this.keys.get(keyId);
+    if (cached !== undefined) return cached ?? undefined;
+    const loaded = await loadKeyRecord(this.db, keyId);
+    // Unknown ids are remembered too (as null): creating a key moves the generation, which forgets them.
+    this.keys.set(generation, keyId, loaded ?? null);
+    return loaded;
+  }
+
+  /** The actor of a whole `<key id>.<secret>` token, or undefined for anything not live and exact. */
+  async verifyBearer(token: string, now: number = Date.now()): Promise<Actor | undefined> {
+    const parsed = parseApiKey(token);
+    if (!parsed) return undefined;
+    const record = await this.keyRecord(parsed.keyId);
+    if (!record || !isLive(record, now) || !secretMatches(parsed.secret, record.secretHash)) return undefined;
+    return { ...record.actor };
+  }
+
+  /** The secret of a live key that may sign with SigV4, with its actor; the caller verifies the signature. */
+  async sigV4Secret(
+    keyId: string,
+    now: number = Date.now(),
+  ): Promise<{ secret: string; actor: Actor } | undefined> {
+    if (!isValidKeyId(keyId)) return undefined;
+    const record = await this.keyRecord(keyId);
+    if (!record?.sealedSecret || !isLive(record, now)) return undefined;
+    let secret: string;
+    try {
+      secret = unseal(this.masterKey, record.sealedSecret);
+    } catch (error) {
+      throw new LakegateError(
+        'CONFIG_INVALID',
+        `The secret of API key ${keyId} was sealed under another master key.`,
+        { cause: error },
+      );
+    }
+    return { secret, actor: { ...record.actor } };
+  }
+}
