@@ -4,9 +4,9 @@
 
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { GenerationClock, IdentityService, loadMasterKey } from '../catalog/index.js';
+import { type Catalog, loadMasterKey, openCatalog, type Securable } from '../catalog/index.js';
 import { type LakegateConfig, LakegateError, textOf } from '../core/index.js';
-import { type ConverseInput, ModelRouter } from '../gateway/index.js';
+import { type ConverseInput, ModelAccess, ModelRouter } from '../gateway/index.js';
 import { createProviders, type Env, estimateTokens } from '../models/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { bedrockRoutes, bedrockSurface } from './bedrock/index.js';
@@ -35,7 +35,9 @@ export interface RunningServer {
   newAdminKey?: string;
   /** The admin's key: LAKEGATE_ADMIN_KEY's, else its oldest live key (absent if every admin key is dead). */
   adminKeyId?: string;
-  /** Closes the listener, the providers and the store. */
+  /** The catalog services of this process (for embedding Lakegate and for tests). */
+  catalog: Catalog;
+  /** Closes the listener, the providers, the audit log (flushing it) and the store. */
   close(): Promise<void>;
 }
 
@@ -103,12 +105,47 @@ async function startOnStore(
   store: Store,
   masterKey: Buffer,
 ): Promise<RunningServer> {
+  const catalog = openCatalog({ store, masterKey });
+  try {
+    return await startWithCatalog(settings, store, catalog);
+  } catch (error) {
+    await catalog.close();
+    throw error;
+  }
+}
+
+/**
+ * Every configured endpoint and every provider is a serving-endpoint securable, owned by the admin on
+ * creation: QUERY on it is what lets a principal call it (a provider's stands for direct calls).
+ */
+async function registerServingEndpoints(
+  catalog: Catalog,
+  adminId: string,
+  names: { endpoints: string[]; providers: string[] },
+): Promise<Map<string, Securable>> {
+  const clash = names.endpoints.find((name) => names.providers.includes(name));
+  if (clash) {
+    throw new LakegateError(
+      'CONFIG_INVALID',
+      `endpoints.${clash}: an endpoint cannot have the name of a provider (both would govern "${clash}").`,
+    );
+  }
+  await catalog.securables.ensureMetastore(adminId);
+  const byName = new Map<string, Securable>();
+  for (const name of [...names.endpoints, ...names.providers]) {
+    byName.set(name, await catalog.securables.ensureServingEndpoint(adminId, name));
+  }
+  return byName;
+}
+
+async function startWithCatalog(
+  settings: ServerSettings,
+  store: Store,
+  catalog: Catalog,
+): Promise<RunningServer> {
   const { config, env } = settings;
-  // One clock per process, shared by every catalog service; on PostgreSQL it reads the generation that
-  // all replicas bump.
-  const clock = new GenerationClock(store.db, store.engine === 'postgres');
-  const identity = new IdentityService({ db: store.db, clock, masterKey });
-  const bootstrap: Parameters<IdentityService['bootstrapAdmin']>[0] = {};
+  const { identity } = catalog;
+  const bootstrap: Parameters<typeof identity.bootstrapAdmin>[0] = {};
   if (env.LAKEGATE_ADMIN_KEY) bootstrap.adminKeyFromEnv = env.LAKEGATE_ADMIN_KEY;
   const admin = await identity.bootstrapAdmin(bootstrap);
 
@@ -132,7 +169,12 @@ async function startOnStore(
   if (config.routing.retry) routerOptions.retry = config.routing.retry;
   if (config.routing.timeout) routerOptions.timeout = config.routing.timeout;
   const router = new ModelRouter(routerOptions);
-  const services: ApiServices = { router, estimateInputTokens };
+  const endpoints = await registerServingEndpoints(catalog, admin.admin.id, {
+    endpoints: Object.keys(config.endpoints),
+    providers: [...providers.keys()],
+  });
+  const access = new ModelAccess({ router, authorizer: catalog.authorizer, audit: catalog.audit, endpoints });
+  const services: ApiServices = { router, access, catalog, estimateInputTokens };
 
   const routes = new RouteTable()
     .add({
@@ -163,9 +205,11 @@ async function startOnStore(
   const running: RunningServer = {
     url: server.url,
     port: server.port,
+    catalog,
     close: async () => {
       await server.close();
       await Promise.all([...providers.values()].map((p) => p.close?.()));
+      await catalog.close();
       await store.close();
     },
   };

@@ -1,4 +1,6 @@
 export { backoffDelayMs } from './backoff.js';
+export type { ModelAccessOptions } from './model-access.js';
+export { ModelAccess } from './model-access.js';
 export type { ModelRef } from './model-ref.js';
 export { formatModelRef, parseModelRef } from './model-ref.js';
 export type { ConverseInput, EmbedInput, RoutePlan, RouterOptions, ServedBy } from './router.js';

@@ -108,6 +108,20 @@ export class ModelRouter {
     });
   }
 
+  /**
+   * The name of the serving-endpoint securable that governs calls to a model id: the endpoint itself, or
+   * for a direct `provider/model` call the provider (so QUERY on `local` opens every local model).
+   */
+  accessName(modelId: string): string {
+    if (this.endpoints.has(modelId)) return modelId;
+    const ref = parseModelRef(modelId);
+    if (ref && this.providers.has(ref.provider)) return ref.provider;
+    if (this.defaultProvider && this.providers.has(this.defaultProvider)) return this.defaultProvider;
+    throw new LakegateError('MODEL_NOT_FOUND', `No endpoint or provider serves the model "${modelId}".`, {
+      details: { modelId },
+    });
+  }
+
   private refFor(id: string): ModelRef {
     const ref = parseModelRef(id);
     if (!ref) throw new LakegateError('CONFIG_INVALID', `"${id}" is not of the form provider/model.`);

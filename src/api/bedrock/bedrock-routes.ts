@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { LakegateError, type StreamEvent, toLakegateError } from '../../core/index.js';
 import type { ConverseInput } from '../../gateway/index.js';
+import { governedRouter } from '../governed-router.js';
 import type { RequestContext } from '../http/context.js';
 import { sendBytes, sendJson, writeChunk } from '../http/respond.js';
 import type { Route } from '../http/route.js';
@@ -56,9 +57,6 @@ async function* converseFrames(stream: AsyncIterable<StreamEvent>): AsyncGenerat
 }
 
 export function bedrockRoutes(services: ApiServices): Route[] {
-  const { router } = services;
-  const callOptions = (ctx: RequestContext) => ({ signal: ctx.signal, requestId: ctx.requestId });
-
   return [
     {
       method: 'POST',
@@ -66,7 +64,10 @@ export function bedrockRoutes(services: ApiServices): Route[] {
       surface: bedrockSurface,
       async handle(ctx) {
         const input = fromBedrockConverse(jsonBody(ctx.body));
-        const { response, servedBy } = await router.converse(ctx.params.modelId!, input, callOptions(ctx));
+        const { response, servedBy } = await governedRouter(services, ctx).converse(
+          ctx.params.modelId!,
+          input,
+        );
         sendJson(ctx.res, 200, converseResponseToWire(response), {
           'x-amzn-requestid': ctx.requestId,
           ...servedByHeaders(servedBy),
@@ -79,10 +80,9 @@ export function bedrockRoutes(services: ApiServices): Route[] {
       surface: bedrockSurface,
       async handle(ctx) {
         const input = fromBedrockConverse(jsonBody(ctx.body));
-        const { stream, servedBy } = await router.converseStream(
+        const { stream, servedBy } = await governedRouter(services, ctx).converseStream(
           ctx.params.modelId!,
           input,
-          callOptions(ctx),
         );
         await writeEventStream(ctx, servedByHeaders(servedBy), converseFrames(stream));
       },
@@ -96,7 +96,7 @@ export function bedrockRoutes(services: ApiServices): Route[] {
         const contentType = String(ctx.req.headers['content-type'] ?? 'application/json');
         const embedding = contentType.includes('json') ? embeddingBodyOf(jsonBody(ctx.body)) : undefined;
         if (embedding) {
-          const { response, servedBy } = await router.embed(modelId, embedding.input, callOptions(ctx));
+          const { response, servedBy } = await governedRouter(services, ctx).embed(modelId, embedding.input);
           sendJson(ctx.res, 200, embeddingResponseToWire(embedding, response), {
             'x-amzn-requestid': ctx.requestId,
             'x-amzn-bedrock-input-token-count': String(response.usage.inputTokens),
@@ -105,15 +105,11 @@ export function bedrockRoutes(services: ApiServices): Route[] {
           return;
         }
         const accept = ctx.req.headers.accept;
-        const { response, servedBy } = await router.invokeNative(
-          modelId,
-          {
-            body: ctx.body ?? new Uint8Array(),
-            contentType,
-            ...(typeof accept === 'string' ? { accept } : {}),
-          },
-          callOptions(ctx),
-        );
+        const { response, servedBy } = await governedRouter(services, ctx).invokeNative(modelId, {
+          body: ctx.body ?? new Uint8Array(),
+          contentType,
+          ...(typeof accept === 'string' ? { accept } : {}),
+        });
         for (const [name, value] of Object.entries(servedByHeaders(servedBy))) ctx.res.setHeader(name, value);
         ctx.res.setHeader('x-amzn-requestid', ctx.requestId);
         sendBytes(ctx.res, 200, response.body, response.contentType);
@@ -131,10 +127,9 @@ export function bedrockRoutes(services: ApiServices): Route[] {
             'InvokeModelWithResponseStream takes Titan or Cohere embedding bodies here; stream chat with ConverseStream.',
           );
         }
-        const { response, servedBy } = await router.embed(
+        const { response, servedBy } = await governedRouter(services, ctx).embed(
           ctx.params.modelId!,
           embedding.input,
-          callOptions(ctx),
         );
         const bytes = Buffer.from(JSON.stringify(embeddingResponseToWire(embedding, response))).toString(
           'base64',
@@ -157,7 +152,7 @@ export function bedrockRoutes(services: ApiServices): Route[] {
         const input: ConverseInput = fromBedrockConverse(wire.input.converse);
         let inputTokens: number;
         try {
-          inputTokens = (await router.countTokens(ctx.params.modelId!, input, callOptions(ctx))).response
+          inputTokens = (await governedRouter(services, ctx).countTokens(ctx.params.modelId!, input)).response
             .inputTokens;
         } catch (error) {
           // Providers without a counting API get our estimate rather than an error.

@@ -3,6 +3,7 @@
 // POST /serving-endpoints/{name}/invocations).
 
 import { isRecord, type StreamEvent, toLakegateError, type Warning } from '../../core/index.js';
+import { governedRouter } from '../governed-router.js';
 import type { RequestContext } from '../http/context.js';
 import { sendJson, writeChunk } from '../http/respond.js';
 import type { Route } from '../http/route.js';
@@ -51,15 +52,12 @@ async function writeSse(
 }
 
 export function openaiRoutes(services: ApiServices): Route[] {
-  const { router } = services;
-
   async function chat(ctx: RequestContext, body: unknown): Promise<void> {
     const { request, input, warnings } = fromOpenAIChat(body);
-    const options = { signal: ctx.signal, requestId: ctx.requestId };
     const created = Math.floor(Date.now() / 1000);
     const id = `chatcmpl-${ctx.requestId.replaceAll('-', '')}`;
     if (request.stream) {
-      const { stream, servedBy } = await router.converseStream(request.model, input, options);
+      const { stream, servedBy } = await governedRouter(services, ctx).converseStream(request.model, input);
       const identity: CompletionIdentity = { id, created, model: servedBy.model };
       const encoder = new ChunkEncoder(identity, request.stream_options?.include_usage === true);
       const headers = {
@@ -70,7 +68,7 @@ export function openaiRoutes(services: ApiServices): Route[] {
       await writeSse(ctx, headers, stream, encoder);
       return;
     }
-    const { response, servedBy } = await router.converse(request.model, input, options);
+    const { response, servedBy } = await governedRouter(services, ctx).converse(request.model, input);
     sendJson(ctx.res, 200, chatCompletionOf({ id, created, model: servedBy.model }, response), {
       'x-request-id': ctx.requestId,
       ...servedByHeaders(servedBy),
@@ -80,18 +78,15 @@ export function openaiRoutes(services: ApiServices): Route[] {
 
   async function embeddings(ctx: RequestContext, body: unknown): Promise<void> {
     const { request, input } = fromOpenAIEmbeddings(body);
-    const { response, servedBy } = await router.embed(request.model, input, {
-      signal: ctx.signal,
-      requestId: ctx.requestId,
-    });
+    const { response, servedBy } = await governedRouter(services, ctx).embed(request.model, input);
     sendJson(ctx.res, 200, embeddingsResponseOf(request, servedBy.model, response), {
       'x-request-id': ctx.requestId,
       ...servedByHeaders(servedBy),
     });
   }
 
-  function models(ctx: RequestContext): void {
-    const data = router.listModels().map((m) => ({
+  async function models(ctx: RequestContext): Promise<void> {
+    const data = (await governedRouter(services, ctx).listModels()).map((m) => ({
       id: m.id,
       object: 'model',
       created: 0,
