@@ -59,6 +59,27 @@ async function openPostgres(url: string, maxConnections: number): Promise<Store>
   return { db, engine: 'postgres', location: redactUrl(url), close: () => db.destroy() };
 }
 
+const PREPARED_STATEMENT_CACHE = 512;
+
+/**
+ * Kysely asks better-sqlite3 to prepare every statement again on every call, which costs more than
+ * running it. A statement can be run any number of times, so keep the most recent ones by SQL text
+ * (SQLite re-prepares a cached statement itself if the schema changes under it).
+ */
+function memoizePrepare(sqlite: { prepare(source: string): unknown }): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, unknown>();
+  sqlite.prepare = (source: string) => {
+    let statement = cache.get(source);
+    if (statement === undefined) {
+      statement = prepare(source);
+      if (cache.size >= PREPARED_STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+      cache.set(source, statement);
+    }
+    return statement;
+  };
+}
+
 /** Kysely assumes SQLite has no transactional DDL; it does, and migrations must roll back whole. */
 class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {
@@ -76,6 +97,7 @@ async function openSqlite(path: string): Promise<Store> {
   const { default: SqliteDatabase } = await import('better-sqlite3');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const sqlite = new SqliteDatabase(path);
+  memoizePrepare(sqlite);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
