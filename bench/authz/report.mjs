@@ -1,0 +1,41 @@
+// The one table the authorisation bench prints: a row per engine x scenario x concurrency, each set
+// against its engine's floor (one grants row read by primary key through Kysely) at the same concurrency.
+
+const fixed = (digits) => (value) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const percent = (value) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : '—');
+
+const COLUMNS = [
+  { title: 'engine', value: (row) => row.engine, align: 'left' },
+  { title: 'scenario', value: (row) => row.scenario, align: 'left' },
+  { title: 'clients', value: (row) => String(row.clients) },
+  { title: 'ops/s', value: (row) => fixed(0)(row.opsPerSec) },
+  { title: 'p50 µs', value: (row) => fixed(1)(row.p50Us) },
+  { title: 'p99 µs', value: (row) => fixed(1)(row.p99Us) },
+  { title: 'p50 x floor', value: (row) => fixed(2)(row.p50VsFloor) },
+  { title: 'queries/op', value: (row) => fixed(2)(row.queriesPerOp) },
+  { title: 'CPU µs/op', value: (row) => fixed(1)(row.cpuUsPerOp) },
+  { title: 'allowed', value: (row) => percent(row.allowedShare) },
+  { title: 'n', value: (row) => String(row.ops) },
+];
+
+/** Sets `p50VsFloor` on every row: its p50 over the p50 of the floor row of its engine and concurrency. */
+export function compareToFloor(rows) {
+  for (const row of rows) {
+    const floor = rows.find(
+      (r) => r.kind === 'floor' && r.engine === row.engine && r.clients === row.clients,
+    );
+    row.p50VsFloor = floor ? row.p50Us / floor.p50Us : Number.NaN;
+  }
+  return rows;
+}
+
+export function formatTable(rows) {
+  const cells = rows.map((row) => COLUMNS.map((column) => column.value(row)));
+  const widths = COLUMNS.map((column, i) =>
+    Math.max(column.title.length, ...cells.map((line) => line[i].length)),
+  );
+  const pad = (text, i) => (COLUMNS[i].align === 'left' ? text.padEnd(widths[i]) : text.padStart(widths[i]));
+  const line = (values) => `| ${values.map(pad).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (COLUMNS[i].align === 'left' ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(COLUMNS.map((c) => c.title)), rule, ...cells.map(line)].join('\n');
+}
