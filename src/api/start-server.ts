@@ -13,9 +13,11 @@ import { bedrockRoutes, bedrockSurface } from './bedrock/index.js';
 import { createPipeline } from './http/app.js';
 import { sendJson } from './http/respond.js';
 import { RouteTable, type Surface } from './http/route.js';
+import { lakegateAdminRoutes } from './lakegate-admin/index.js';
 import { openaiRoutes, openaiSurface } from './openai/index.js';
 import { listen } from './server/listen.js';
 import type { ApiServices } from './services.js';
+import { ucSurface, unityCatalogRoutes } from './unity-catalog/index.js';
 
 export interface ServerSettings {
   host: string;
@@ -71,6 +73,7 @@ function surfaceFor(rawPath: string): Surface {
     rawPath.startsWith('/serving-endpoints/')
   )
     return openaiSurface;
+  if (rawPath.startsWith('/api/2.1/')) return ucSurface;
   return adminSurface;
 }
 
@@ -185,7 +188,9 @@ async function startWithCatalog(
       handle: (ctx) => sendJson(ctx.res, 200, { status: 'ok' }),
     })
     .add(...bedrockRoutes(services))
-    .add(...openaiRoutes(services));
+    .add(...openaiRoutes(services))
+    .add(...unityCatalogRoutes(services))
+    .add(...lakegateAdminRoutes(services));
 
   const log = settings.log ?? (() => undefined);
   const pipeline = createPipeline({

@@ -1,0 +1,2 @@
+export { lakegateAdminRoutes } from './lakegate-admin-routes.js';
+export { LG_PREFIX } from './paths.js';

@@ -1,0 +1,2 @@
+/** Where Lakegate's additions to the catalog REST API live. */
+export const LG_PREFIX = '/api/2.1/lakegate';

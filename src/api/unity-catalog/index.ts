@@ -1,0 +1,12 @@
+export type { Handler } from './json-route.js';
+export { actorOf, jsonRoute, param, readJson } from './json-route.js';
+export type { PageRequest } from './pagination.js';
+export { pagedList, pageRequest } from './pagination.js';
+export { UC_PREFIX } from './paths.js';
+export { PrincipalNames, principalByName } from './principal-names.js';
+export { requiredQuery } from './query-flags.js';
+export { asTableOrView, parseSecurableType, wireSecurableType } from './securable-types.js';
+export type { UcErrorCode } from './uc-error.js';
+export { ucError, ucSurface } from './uc-error.js';
+export { unityCatalogRoutes } from './unity-catalog-routes.js';
+export { epochMs } from './wire-common.js';
