@@ -1,1 +1,2 @@
+export type { CliIo, Writer } from './command-context.js';
 export { main } from './main.js';
