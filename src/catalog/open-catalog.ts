@@ -68,6 +68,7 @@ export function openCatalog(options: CatalogOptions): Catalog {
         securableName: event.securableName,
         params: event.params,
         decision: 'none',
+        ...(event.requestId ? { requestId: event.requestId } : {}),
       }),
     ),
   });

@@ -316,7 +316,17 @@ describe.each(ENGINES)('Unity Catalog REST on $engine', (engine) => {
     });
     expect((await admin('GET', `${UC}/models/ml.s.fraud/versions/x1`)).status).toBe(400);
     expect((await admin('GET', `${UC}/models/ml.s.fraud/versions/7`)).status).toBe(404);
-    expect((await admin('DELETE', `${UC}/models/ml.s.fraud/versions/2`)).status).toBe(400);
+    expect(await ok(admin('PUT', `${UC}/models/ml.s.fraud/aliases/challenger`, { version_num: 2 }))).toEqual({
+      alias_name: 'challenger',
+      version_num: 2,
+    });
+    // Deleting a version takes the aliases that point at it along; the others stay.
+    expect(await ok(admin('DELETE', `${UC}/models/ml.s.fraud/versions/2`))).toEqual({});
+    expect((await admin('GET', `${UC}/models/ml.s.fraud/versions/2`)).status).toBe(404);
+    expect((await admin('DELETE', `${UC}/models/ml.s.fraud/versions/2`)).status).toBe(404);
+    expect((await ok(admin('GET', `${UC}/models/ml.s.fraud`))).aliases).toEqual([
+      { alias_name: 'champion', version_num: 1 },
+    ]);
     expect(await ok(admin('DELETE', `${UC}/models/ml.s.fraud/aliases/champion`))).toEqual({});
     expect((await ok(admin('GET', `${UC}/models/ml.s.fraud`))).aliases).toEqual([]);
 

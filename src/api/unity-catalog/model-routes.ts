@@ -2,7 +2,7 @@
 // (`champion` -> 3). Creating a version needs CREATE MODEL VERSION on the model; aliases, management of it.
 
 import type { Actor, Securable } from '../../catalog/index.js';
-import { LakegateError, validationError } from '../../core/index.js';
+import { validationError } from '../../core/index.js';
 import type { Route } from '../http/route.js';
 import type { ApiServices } from '../services.js';
 import { jsonRoute, param, readJson } from './json-route.js';
@@ -93,12 +93,8 @@ export function modelRoutes(services: ApiServices): Route[] {
       );
     }),
     jsonRoute('DELETE', `${UC_PREFIX}/models/:full_name/versions/:version`, async (ctx, actor) => {
-      // The catalog keeps versions (aliases point at them); first say NOT_FOUND where that is the answer.
-      await securables.getModelVersion(actor, param(ctx, 'full_name'), versionOf(param(ctx, 'version')));
-      throw new LakegateError(
-        'UNSUPPORTED_OPERATION',
-        'Deleting a model version is not supported yet: move its aliases and leave it, or delete the model.',
-      );
+      await securables.deleteModelVersion(actor, param(ctx, 'full_name'), versionOf(param(ctx, 'version')));
+      return {};
     }),
 
     // Aliases.

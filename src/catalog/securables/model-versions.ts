@@ -223,6 +223,34 @@ export async function deleteAlias(
  * `cat.sch.model@alias`, `cat.sch.model@3`, or `cat.sch.model` for the latest version. Resolving needs
  * only sight of the model; using the version (EXECUTE) is checked by whoever runs it.
  */
+/** Deletes a version and the aliases that point at it (as MLflow does); later versions keep their numbers. */
+export async function deleteModelVersion(
+  ctx: ServiceContext,
+  actor: Actor,
+  modelFullName: string,
+  version: number,
+): Promise<void> {
+  const model = await resolveManageable(ctx, actor, 'model', modelFullName);
+  const number = validateVersion(version);
+  await versionOf(ctx, model, number);
+  await commitChange(
+    ctx,
+    async (trx) => {
+      await trx
+        .deleteFrom('model_aliases')
+        .where('model_id', '=', model.id)
+        .where('version', '=', number)
+        .execute();
+      await trx
+        .deleteFrom('model_versions')
+        .where('model_id', '=', model.id)
+        .where('version', '=', number)
+        .execute();
+    },
+    () => changeEvent('deleteModelVersion', actor, model, { version: number }),
+  );
+}
+
 export async function resolveModelVersion(
   ctx: ServiceContext,
   actor: Actor,

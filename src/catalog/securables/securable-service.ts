@@ -141,6 +141,9 @@ export class SecurableService {
   setAlias(actor: Actor, modelFullName: string, alias: string, version: number): Promise<void> {
     return models.setAlias(this.ctx, actor, modelFullName, alias, version);
   }
+  deleteModelVersion(actor: Actor, modelFullName: string, version: number): Promise<void> {
+    return models.deleteModelVersion(this.ctx, actor, modelFullName, version);
+  }
   deleteAlias(actor: Actor, modelFullName: string, alias: string): Promise<void> {
     return models.deleteAlias(this.ctx, actor, modelFullName, alias);
   }

@@ -14,6 +14,8 @@ export interface ChangeEvent {
   securableType: SecurableType;
   securableName: string;
   params: Record<string, unknown>;
+  /** The request that made the change, so its audit record can be joined with the access logs. */
+  requestId?: string;
 }
 
 export interface SecurableServiceOptions {
@@ -52,11 +54,13 @@ export function changeEvent(
   securable: Pick<Securable, 'type' | 'fullName'>,
   params: Record<string, unknown> = {},
 ): ChangeEvent {
-  return {
+  const event: ChangeEvent = {
     action,
     principalId: typeof actor === 'string' ? actor : actor.principalId,
     securableType: securable.type,
     securableName: securable.fullName,
     params,
   };
+  if (typeof actor !== 'string' && actor.requestId) event.requestId = actor.requestId;
+  return event;
 }
