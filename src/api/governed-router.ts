@@ -37,6 +37,10 @@ export function governedRouter(services: ApiServices, ctx: RequestContext) {
       await check(modelId, 'invoke');
       return router.invokeNative(modelId, request, options);
     },
+    async invokeNativeStream(modelId: string, request: Omit<NativeInvokeRequest, 'modelId'>) {
+      await check(modelId, 'invokeStream');
+      return router.invokeNativeStream(modelId, request, options);
+    },
     /** The endpoints and models the caller may QUERY. */
     async listModels() {
       if (!actor) return [];

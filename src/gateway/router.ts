@@ -193,6 +193,18 @@ export class ModelRouter {
     });
   }
 
+  async invokeNativeStream(
+    modelId: string,
+    request: Omit<NativeInvokeRequest, 'modelId'>,
+    options: CallOptions = {},
+  ): Promise<{ stream: AsyncIterable<Uint8Array>; servedBy: ServedBy }> {
+    const { response, servedBy } = await this.run(modelId, options, async (provider, ref, call) => {
+      if (!provider.invokeNativeStream) throw unsupported(ref, 'streamed native request bodies');
+      return startedStream(await provider.invokeNativeStream({ ...request, modelId: ref.model }, call));
+    });
+    return { stream: response, servedBy };
+  }
+
   private async run<T>(
     modelId: string,
     options: CallOptions,
@@ -299,7 +311,7 @@ function timeoutError(ms: number, which: 'attempt' | 'total', cause?: unknown): 
  * Pulls the first event before the stream is handed to the client, so that a failure before any byte
  * is sent is still a failure of this attempt (and may fall back), then replays it.
  */
-async function startedStream(stream: AsyncIterable<StreamEvent>): Promise<AsyncIterable<StreamEvent>> {
+async function startedStream<T>(stream: AsyncIterable<T>): Promise<AsyncIterable<T>> {
   const iterator = stream[Symbol.asyncIterator]();
   const first = await iterator.next();
   return {

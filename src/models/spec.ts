@@ -46,6 +46,14 @@ export interface ModelProvider {
   embed?(request: EmbedRequest, options?: CallOptions): Promise<EmbedResponse>;
   countTokens?(request: ConverseRequest, options?: CallOptions): Promise<CountTokensResponse>;
   invokeNative?(request: NativeInvokeRequest, options?: CallOptions): Promise<NativeInvokeResponse>;
+  /**
+   * A native body answered as a stream of native chunks (Bedrock InvokeModelWithResponseStream): each
+   * item is one chunk's bytes, as the model produced them. Resolves once the upstream has accepted.
+   */
+  invokeNativeStream?(
+    request: NativeInvokeRequest,
+    options?: CallOptions,
+  ): Promise<AsyncIterable<Uint8Array>>;
   /** The model ids this provider knows it serves, for `GET /v1/models`; may be empty. */
   listModels?(): readonly string[];
   /** Releases pooled connections. */

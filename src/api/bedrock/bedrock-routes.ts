@@ -49,6 +49,14 @@ async function writeEventStream(
   res.end();
 }
 
+async function* chunkFrames(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    yield eventFrame('chunk', {
+      bytes: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
+    });
+  }
+}
+
 async function* converseFrames(stream: AsyncIterable<StreamEvent>): AsyncGenerator<Uint8Array> {
   for await (const event of stream) {
     const wire = streamEventToWire(event);
@@ -120,12 +128,17 @@ export function bedrockRoutes(services: ApiServices): Route[] {
       path: '/model/:modelId/invoke-with-response-stream',
       surface: bedrockSurface,
       async handle(ctx) {
-        const embedding = embeddingBodyOf(jsonBody(ctx.body));
+        const modelId = ctx.params.modelId!;
+        const contentType = String(ctx.req.headers['content-type'] ?? 'application/json');
+        const embedding = contentType.includes('json') ? embeddingBodyOf(jsonBody(ctx.body)) : undefined;
         if (!embedding) {
-          throw new LakegateError(
-            'UNSUPPORTED_OPERATION',
-            'InvokeModelWithResponseStream takes Titan or Cohere embedding bodies here; stream chat with ConverseStream.',
-          );
+          // Any other body is the model's native format: passed through, and its chunks passed back.
+          const { stream, servedBy } = await governedRouter(services, ctx).invokeNativeStream(modelId, {
+            body: ctx.body ?? new Uint8Array(),
+            contentType,
+          });
+          await writeEventStream(ctx, servedByHeaders(servedBy), chunkFrames(stream));
+          return;
         }
         const { response, servedBy } = await governedRouter(services, ctx).embed(
           ctx.params.modelId!,

@@ -85,3 +85,23 @@ export function bedrockStreamError(provider: string, errorCode: string, errorMes
     { retryable: true, details: { provider, errorType: errorCode } },
   );
 }
+
+/** The error an exception or error frame stands for, or undefined for an ordinary event frame. */
+export function failureOfFrame(
+  provider: string,
+  frame: { headers: Record<string, string>; body: Uint8Array },
+): LakegateError | undefined {
+  const messageType = frame.headers[':message-type'];
+  if (messageType === 'exception') {
+    const exceptionType = frame.headers[':exception-type'] ?? 'unknownException';
+    return bedrockStreamException(provider, exceptionType, new TextDecoder().decode(frame.body));
+  }
+  if (messageType === 'error') {
+    return bedrockStreamError(
+      provider,
+      frame.headers[':error-code'] ?? 'UnknownError',
+      frame.headers[':error-message'] ?? '',
+    );
+  }
+  return undefined;
+}

@@ -5,7 +5,12 @@ import { sendUpstream, type UpstreamResponse } from '../http/index.js';
 import type { AuthorizeRequest } from './bedrock-auth.js';
 import { bedrockStatusError } from './bedrock-error.js';
 
-export type BedrockOperation = 'converse' | 'converse-stream' | 'invoke' | 'count-tokens';
+export type BedrockOperation =
+  | 'converse'
+  | 'converse-stream'
+  | 'invoke'
+  | 'invoke-with-response-stream'
+  | 'count-tokens';
 
 export interface BedrockCall {
   modelId: string;

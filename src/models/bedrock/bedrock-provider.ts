@@ -11,6 +11,7 @@ import { bedrockEmbed } from './bedrock-embed.js';
 import { type BedrockCall, createBedrockHttp } from './bedrock-http.js';
 import { decodeEventStream } from './decode-event-stream.js';
 import { converseResponseSchema, fromBedrockConverse } from './from-bedrock-converse.js';
+import { nativeChunks } from './native-chunks.js';
 import { toBedrockConversation, toBedrockConverseBody } from './to-bedrock-converse.js';
 import { toStreamEvents } from './to-stream-events.js';
 
@@ -166,6 +167,18 @@ export function createBedrockProvider(options: BedrockProviderOptions): ModelPro
         body: await readBodyBytes(name, response),
         contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? 'application/json',
       };
+    },
+
+    async invokeNativeStream(request, callOptions) {
+      const response = await http.call({
+        modelId: request.modelId,
+        operation: 'invoke-with-response-stream',
+        body: request.body,
+        contentType: request.contentType,
+        accept: 'application/vnd.amazon.eventstream',
+        signal: callOptions?.signal,
+      });
+      return nativeChunks(name, decodeEventStream(response.body, name));
     },
 
     listModels() {

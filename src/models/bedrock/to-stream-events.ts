@@ -11,7 +11,7 @@ import {
   type Usage,
   type Warning,
 } from '../../core/index.js';
-import { bedrockStreamError, bedrockStreamException } from './bedrock-error.js';
+import { failureOfFrame } from './bedrock-error.js';
 import type { EventStreamFrame } from './decode-event-stream.js';
 import { fromBase64, toStopReason, toUsage, usageSchema } from './from-bedrock-converse.js';
 
@@ -119,18 +119,9 @@ export async function* toStreamEvents(
   };
 
   for await (const frame of frames) {
+    const failure = failureOfFrame(provider, frame);
+    if (failure) throw failure;
     const messageType = frame.headers[':message-type'];
-    if (messageType === 'exception') {
-      const exceptionType = frame.headers[':exception-type'] ?? 'unknownException';
-      throw bedrockStreamException(provider, exceptionType, new TextDecoder().decode(frame.body));
-    }
-    if (messageType === 'error') {
-      throw bedrockStreamError(
-        provider,
-        frame.headers[':error-code'] ?? 'UnknownError',
-        frame.headers[':error-message'] ?? '',
-      );
-    }
     const eventType = frame.headers[':event-type'];
     if (messageType !== 'event' || eventType === undefined || !Object.hasOwn(eventSchemas, eventType))
       continue;
