@@ -1,7 +1,8 @@
 // The one table the authorisation bench prints: a row per engine x scenario x concurrency, each set
 // against its engine's floor (one grants row read by primary key through Kysely) at the same concurrency.
 
-const fixed = (digits) => (value) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
+
 const percent = (value) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : '—');
 
 const COLUMNS = [
@@ -30,12 +31,5 @@ export function compareToFloor(rows) {
 }
 
 export function formatTable(rows) {
-  const cells = rows.map((row) => COLUMNS.map((column) => column.value(row)));
-  const widths = COLUMNS.map((column, i) =>
-    Math.max(column.title.length, ...cells.map((line) => line[i].length)),
-  );
-  const pad = (text, i) => (COLUMNS[i].align === 'left' ? text.padEnd(widths[i]) : text.padStart(widths[i]));
-  const line = (values) => `| ${values.map(pad).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (COLUMNS[i].align === 'left' ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(COLUMNS.map((c) => c.title)), rule, ...cells.map(line)].join('\n');
+  return formatMarkdownTable(COLUMNS, rows);
 }

@@ -11,32 +11,16 @@
 // the time goes: node --cpu-prof --cpu-prof-dir bench/results bench/authz/run.mjs, then
 // node bench/gateway/profile-summary.mjs <file>.
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runRecord, writeResults } from '../common/results.mjs';
+import { listSetting, numberSetting } from '../common/settings.mjs';
 import { benchEngine } from './bench-engine.mjs';
 import { openBenchPostgres } from './postgres-cluster.mjs';
 import { compareToFloor, formatTable } from './report.mjs';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const resultsDir = join(repoRoot, 'bench', 'results');
 const ENGINES = ['sqlite', 'postgres'];
-
-function numberSetting(name, fallback, min, max) {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new Error(`${name}=${text}: expected a number in [${min}, ${max}]`);
-  return value;
-}
-
-function listSetting(name, fallback) {
-  const text = process.env[name];
-  return text ? text.split(',').map((part) => part.trim()) : fallback;
-}
 
 function readSettings() {
   const clients = listSetting('BENCH_AUTHZ_CLIENTS', ['1', '8']).map(Number);
@@ -53,14 +37,6 @@ function readSettings() {
     clients,
     engines,
   };
-}
-
-function gitCommit() {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-  } catch {
-    return undefined;
-  }
 }
 
 // What must go whatever way the run ends: the SQLite folder and a PostgreSQL cluster started here.
@@ -162,24 +138,7 @@ async function main() {
       );
   }
 
-  mkdirSync(resultsDir, { recursive: true });
-  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  const resultFile = join(resultsDir, `authz-${stamp}.json`);
-  const record = {
-    benchmark: 'authz',
-    startedAt: startedAt.toISOString(),
-    commit: gitCommit(),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    loadAverageBefore: loadBefore,
-    loadAverageAfter: loadavg()[0],
-    settings,
-    engines,
-    rows,
-  };
-  writeFileSync(resultFile, `${JSON.stringify(record, null, 2)}\n`);
+  const resultFile = writeResults({ ...runRecord('authz', startedAt, loadBefore), settings, engines, rows });
   log(`\nresults: ${resultFile}`);
   return grew.length > 0 ? 1 : 0;
 }

@@ -1,13 +1,13 @@
 // Turns measured scenarios into the one table the benchmark prints, and checks the issue's targets.
 
+import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
+
 export const TARGETS = {
   reqPerSec16: 5_000,
   cpuUsPerRequest: 200,
   addedP50Ms1: 0.3,
   peakRssMb: 150,
 };
-
-const fixed = (digits) => (value) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
 const COLUMNS = [
   { title: 'scenario', value: (row) => row.scenario, align: 'left' },
@@ -23,14 +23,7 @@ const COLUMNS = [
 ];
 
 export function formatTable(rows) {
-  const cells = rows.map((row) => COLUMNS.map((column) => column.value(row)));
-  const widths = COLUMNS.map((column, i) =>
-    Math.max(column.title.length, ...cells.map((line) => line[i].length)),
-  );
-  const pad = (text, i) => (COLUMNS[i].align === 'left' ? text.padEnd(widths[i]) : text.padStart(widths[i]));
-  const line = (values) => `| ${values.map(pad).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (COLUMNS[i].align === 'left' ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(COLUMNS.map((c) => c.title)), rule, ...cells.map(line)].join('\n');
+  return formatMarkdownTable(COLUMNS, rows);
 }
 
 function find(rows, scenario, clients) {

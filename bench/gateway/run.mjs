@@ -9,12 +9,12 @@
 // "direct chat,lakegate chat"; all by default), BENCH_CPU_PROF=1 (profile the Lakegate process and print its
 // hot spots), BENCH_STRICT=1 (exit 1 when a target is not met).
 
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot, resultsDir, runRecord, stampOf, writeResults } from '../common/results.mjs';
+import { listSetting, numberSetting } from '../common/settings.mjs';
 import {
   killAllNow,
   startBareProxy,
@@ -28,23 +28,6 @@ import { clockTicksPerSecond, cpuTicks, RssSampler, statusKb } from './proc-stat
 import { formatProfileSummary, summarizeProfile } from './profile-summary.mjs';
 import { checkTargets, formatTable, formatTargets, TARGETS } from './report.mjs';
 import { scenariosFor } from './scenarios.mjs';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const resultsDir = join(repoRoot, 'bench', 'results');
-
-function numberSetting(name, fallback, min, max) {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max)
-    throw new Error(`${name}=${text}: expected a number in [${min}, ${max}]`);
-  return value;
-}
-
-function listSetting(name) {
-  const text = process.env[name];
-  return text ? text.split(',').map((part) => part.trim()) : undefined;
-}
 
 function clientsSetting() {
   const list = (listSetting('BENCH_CLIENTS') ?? ['1', '16']).map(Number);
@@ -78,14 +61,6 @@ async function smokeTest(scenarios, lakegate) {
           `lakegate stderr:\n${lakegate.stderrTail()}`,
       );
     }
-  }
-}
-
-function gitCommit() {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-  } catch {
-    return undefined;
   }
 }
 
@@ -171,7 +146,7 @@ function bestRows(measured, scenarios, clientCounts) {
 
 async function main() {
   const startedAt = new Date();
-  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const stamp = stampOf(startedAt);
   const ticksPerSecond = clockTicksPerSecond();
   home = mkdtempSync(join(tmpdir(), 'lakegate-bench-'));
   const adminKey = `lg${randomBytes(8).toString('hex').toUpperCase()}.${randomBytes(24).toString('base64url')}`;
@@ -255,18 +230,8 @@ async function main() {
     }
   }
 
-  mkdirSync(resultsDir, { recursive: true });
-  const resultFile = join(resultsDir, `gateway-${stamp}.json`);
-  const record = {
-    benchmark: 'gateway',
-    startedAt: startedAt.toISOString(),
-    commit: gitCommit(),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    loadAverageBefore: loadBefore,
-    loadAverageAfter: loadavg()[0],
+  const resultFile = writeResults({
+    ...runRecord('gateway', startedAt, loadBefore),
     settings,
     clockTicksPerSecond: ticksPerSecond,
     lakegateIdleRssMb,
@@ -275,8 +240,7 @@ async function main() {
     rows,
     ...(settings.rounds > 1 ? { allRounds: measured } : {}),
     ...(profile ? { profile } : {}),
-  };
-  writeFileSync(resultFile, `${JSON.stringify(record, null, 2)}\n`);
+  });
   process.stdout.write(`\nresults: ${resultFile}\n`);
 
   const errors = measured.reduce((sum, row) => sum + row.errors, 0);

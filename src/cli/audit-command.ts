@@ -8,8 +8,7 @@ import {
   COMMON_OPTIONS_HELP,
   parseCommand,
   positionalsOf,
-  subcommandOf,
-  unknownSubcommand,
+  runSubcommand,
 } from './command-context.js';
 import { escapeText, formatTime, renderTable } from './format-table.js';
 import { LAKEGATE_API } from './http-client.js';
@@ -147,13 +146,10 @@ function outcomeOf(answer: WireVerify): AuditVerifyOutcome {
   return outcome;
 }
 
-export async function auditCommand(runtime: CliRuntime, args: string[]): Promise<number> {
-  const picked = subcommandOf(runtime, args, AUDIT_USAGE);
-  if (!picked) return 0;
-  const { sub, rest } = picked;
+export function auditCommand(runtime: CliRuntime, args: string[]): Promise<number> {
   const usage = AUDIT_USAGE;
-  switch (sub) {
-    case 'list': {
+  return runSubcommand(runtime, args, usage, {
+    list: async (rest) => {
       const { values, positionals, ctx } = parseCommand(
         runtime,
         rest,
@@ -203,8 +199,8 @@ export async function auditCommand(runtime: CliRuntime, args: string[]): Promise
       );
       ctx.print(ctx.output === 'json' ? JSON.stringify(raw, null, 2) : page.text);
       return page.exitCode;
-    }
-    case 'verify': {
+    },
+    verify: async (rest) => {
       const { positionals, ctx } = parseCommand(runtime, rest, {}, usage);
       if (!ctx) return 0;
       positionalsOf(positionals, [], usage);
@@ -213,8 +209,6 @@ export async function auditCommand(runtime: CliRuntime, args: string[]): Promise
       if (ctx.output === 'json') ctx.print(JSON.stringify(answer, null, 2));
       else ctx.print(outcome.text);
       return outcome.exitCode;
-    }
-    default:
-      throw unknownSubcommand(sub, usage);
-  }
+    },
+  });
 }

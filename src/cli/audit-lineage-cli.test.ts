@@ -3,27 +3,11 @@
 
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startLakegate, TEST_KEY } from '../../test/support/lakegate-harness.js';
-import { type Cli, cliAt } from './test-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliAt, ok, useLakegate } from './test-support.js';
 
-let harness: Harness;
-let admin: Cli;
-
-beforeAll(async () => {
-  harness = await startLakegate();
-  admin = cliAt(harness.url, TEST_KEY);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
-
-async function ok(cli: Cli, ...argv: string[]): Promise<string> {
-  const run = await cli(...argv);
-  expect(run, `lakegate ${argv.join(' ')}`).toMatchObject({ code: 0, stderr: '' });
-  return run.stdout;
-}
+const suite = useLakegate();
+const { admin } = suite;
 
 describe('lakegate lineage', () => {
   beforeAll(async () => {
@@ -32,7 +16,7 @@ describe('lakegate lineage', () => {
     for (const table of ['raw', 'clean', 'summary', 'archive']) {
       await ok(admin, 'table', 'create', `main.claims.${table}`, '--column', 'id:int');
     }
-    const { lineage } = harness.server.catalog;
+    const { lineage } = suite.harness.server.catalog;
     const edge = (source: string, target: string, kind: string) =>
       lineage.record({
         sourceType: 'table',
@@ -158,7 +142,7 @@ describe('lakegate audit', () => {
   it('is for admins only', async () => {
     await ok(admin, 'principals', 'create', 'ivy', '--kind', 'user');
     const token = (await admin('keys', 'create', 'ivy')).stdout.trim();
-    const ivy = cliAt(harness.url, token);
+    const ivy = cliAt(suite.harness.url, token);
     for (const argv of [
       ['audit', 'list'],
       ['audit', 'verify'],
@@ -175,7 +159,7 @@ describe('lakegate audit', () => {
     expect(intact).toMatch(/^OK: the audit chain is intact — \d+ records verified/);
     expect(JSON.parse(await ok(admin, 'audit', 'verify', '--output', 'json'))).toMatchObject({ ok: true });
 
-    const db = new Database(join(harness.home, 'control.db'));
+    const db = new Database(join(suite.harness.home, 'control.db'));
     try {
       db.prepare("UPDATE audit_log SET action = 'nothing.to.see' WHERE seq = 2").run();
     } finally {

@@ -1,28 +1,13 @@
 // The catalog commands against a real Lakegate started in this process: create, list, get and delete
 // every kind of object, grant and revoke, and the shapes of --output json.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startLakegate, TEST_KEY } from '../../test/support/lakegate-harness.js';
-import { type Cli, cliAt } from './test-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ok as okAs, useLakegate } from './test-support.js';
 
-let harness: Harness;
-let lakegate: Cli;
-
-beforeAll(async () => {
-  harness = await startLakegate();
-  lakegate = cliAt(harness.url, TEST_KEY);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
+const { admin: lakegate } = useLakegate();
 
 /** Runs a command that must succeed, and returns its stdout. */
-async function ok(...argv: string[]): Promise<string> {
-  const run = await lakegate(...argv);
-  expect(run, `lakegate ${argv.join(' ')}`).toMatchObject({ code: 0, stderr: '' });
-  return run.stdout;
-}
+const ok = (...argv: string[]) => okAs(lakegate, ...argv);
 
 describe('lakegate catalog', () => {
   it('creates, lists, gets and deletes a catalog', async () => {

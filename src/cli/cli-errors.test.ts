@@ -1,36 +1,18 @@
 // How the CLI fails: a clear one-line message on stderr and exit code 1 for errors (bad key, server
 // down, refused), the usage and exit code 2 for mistakes in the command line, nothing on stdout.
 
-import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startLakegate, TEST_KEY, TEST_KEY_ID } from '../../test/support/lakegate-harness.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_KEY, TEST_KEY_ID } from '../../test/support/lakegate-harness.js';
 import type { CliIo } from './command-context.js';
 import { main } from './main.js';
-import { cliAt, cliFor } from './test-support.js';
+import { cliAt, cliFor, unusedPort, useLakegate } from './test-support.js';
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startLakegate();
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
+const suite = useLakegate();
 
 describe('authentication errors', () => {
   it('a bad key: exit 1, one line naming LAKEGATE_KEY, no secret echoed', async () => {
     const badSecret = 'not-the-right-secret-0123456789';
-    const run = await cliAt(harness.url, `${TEST_KEY_ID}.${badSecret}`)('catalog', 'list');
+    const run = await cliAt(suite.harness.url, `${TEST_KEY_ID}.${badSecret}`)('catalog', 'list');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(
@@ -40,7 +22,7 @@ describe('authentication errors', () => {
   });
 
   it('no key at all says so', async () => {
-    const run = await cliAt(harness.url)('whoami');
+    const run = await cliAt(suite.harness.url)('whoami');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('no API key was given');
     expect(run.stderr).toContain('export LAKEGATE_KEY=');
@@ -48,7 +30,7 @@ describe('authentication errors', () => {
 
   it('--key and --url win over the environment', async () => {
     const lakegate = cliFor({ LAKEGATE_URL: 'http://127.0.0.1:1', LAKEGATE_KEY: 'lgWRONG.wrong' });
-    const run = await lakegate('whoami', '--url', harness.url, '--key', TEST_KEY);
+    const run = await lakegate('whoami', '--url', suite.harness.url, '--key', TEST_KEY);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^name:\s+admin$/m);
   });
@@ -56,7 +38,7 @@ describe('authentication errors', () => {
 
 describe('a server that cannot be reached', () => {
   it('says where it looked and how to fix it', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await unusedPort()}`;
     const run = await cliAt(url, TEST_KEY)('catalog', 'list');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');

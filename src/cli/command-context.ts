@@ -3,10 +3,10 @@
 // as a table for people or as the server's raw JSON for scripts.
 
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type CliError, usageError } from './cli-error.js';
+import { usageError } from './cli-error.js';
 import { DEFAULT_URL, LakegateClient } from './http-client.js';
 
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+export type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 export interface Writer {
   write(text: string): unknown;
@@ -148,21 +148,46 @@ export function splitName(fullName: string, shape: string, usage: string): strin
   return pieces;
 }
 
-/** A group's subcommand, or its usage: on stdout for help, as a usage error otherwise. */
-export function subcommandOf(
+/**
+ * parseCommand for a command whose one positional is a name of the given shape (`catalog.schema.table`,
+ * or `name` for a catalog's), split into its parts when it has dots; undefined when --help was asked for.
+ */
+export function parseNamed<T extends ParseArgsOptionsConfig>(
+  runtime: CliRuntime,
+  args: string[],
+  options: T,
+  usage: string,
+  shape: string,
+):
+  | { values: ParsedCommand<T>['values']; ctx: CommandContext; fullName: string; parts: string[] }
+  | undefined {
+  const { values, positionals, ctx } = parseCommand(runtime, args, options, usage);
+  if (!ctx) return undefined;
+  const [fullName] = positionalsOf(positionals, [`<${shape}>`], usage);
+  const parts = shape.includes('.') ? splitName(fullName!, shape, usage) : [fullName!];
+  return { values, ctx, fullName: fullName!, parts };
+}
+
+/** What a command group runs for each of its subcommands, given the arguments after the subcommand. */
+export type Subcommands = Record<string, (rest: string[]) => Promise<number>>;
+
+/**
+ * Runs the subcommand `args` names: the usage on stdout for help, a usage error (exit 2) when it is
+ * missing or not one of `subcommands`.
+ */
+export async function runSubcommand(
   runtime: CliRuntime,
   args: string[],
   usage: string,
-): { sub: string; rest: string[] } | undefined {
+  subcommands: Subcommands,
+): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === '--help' || sub === '-h' || sub === 'help') {
     runtime.io.stdout.write(usage);
-    return undefined;
+    return 0;
   }
   if (sub === undefined) throw usageError('missing a subcommand', usage);
-  return { sub, rest };
-}
-
-export function unknownSubcommand(sub: string, usage: string): CliError {
-  return usageError(`unknown subcommand "${sub}"`, usage);
+  const run = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
+  if (!run) throw usageError(`unknown subcommand "${sub}"`, usage);
+  return run(rest);
 }

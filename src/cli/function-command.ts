@@ -2,17 +2,9 @@
 // their definition; running them needs EXECUTE.
 
 import { usageError } from './cli-error.js';
-import {
-  type CliRuntime,
-  COMMON_OPTIONS_HELP,
-  parseCommand,
-  positionalsOf,
-  splitName,
-  subcommandOf,
-  unknownSubcommand,
-} from './command-context.js';
-import { schemaObjectCommand } from './schema-object-command.js';
-import { createSecurable, type Json, type SecurableKind, text } from './securable-views.js';
+import { type CliRuntime, COMMON_OPTIONS_HELP } from './command-context.js';
+import { inSchema, securableCommand } from './securable-command.js';
+import { type Json, type SecurableKind, text } from './securable-views.js';
 import { parseColumn, parseType } from './table-command.js';
 
 export const FUNCTION_USAGE = `Usage: lakegate function <subcommand> [options]
@@ -42,50 +34,43 @@ export const FUNCTION_KIND: SecurableKind = {
   ],
 };
 
-export async function functionCommand(runtime: CliRuntime, args: string[]): Promise<number> {
-  const picked = subcommandOf(runtime, args, FUNCTION_USAGE);
-  if (!picked) return 0;
-  const { sub, rest } = picked;
-  const usage = FUNCTION_USAGE;
-  const common = await schemaObjectCommand(runtime, FUNCTION_KIND, sub, rest, usage);
-  if (common !== undefined) return common;
-  if (sub !== 'create') throw unknownSubcommand(sub, usage);
-
-  const { values, positionals, ctx } = parseCommand(
+export function functionCommand(runtime: CliRuntime, args: string[]): Promise<number> {
+  return securableCommand(
     runtime,
-    rest,
-    {
-      param: { type: 'string', multiple: true },
-      returns: { type: 'string' },
-      body: { type: 'string' },
-      definition: { type: 'string' },
-      comment: { type: 'string' },
-    },
-    usage,
+    args,
+    inSchema({
+      kind: FUNCTION_KIND,
+      usage: FUNCTION_USAGE,
+      createOptions: {
+        param: { type: 'string', multiple: true },
+        returns: { type: 'string' },
+        body: { type: 'string' },
+        definition: { type: 'string' },
+        comment: { type: 'string' },
+      },
+      createBody: ([catalog, schema, name], values, usage) => {
+        const info: Json = { name, catalog_name: catalog, schema_name: schema };
+        const params = (values.param ?? []).map((spec, i) => {
+          const { nullable: _nullable, ...param } = parseColumn(spec, i, usage, '--param');
+          return param;
+        });
+        if (params.length > 0) info['input_params'] = { parameters: params };
+        if (values.returns !== undefined) {
+          const returns = parseType(values.returns, '--returns', usage);
+          info['data_type'] = returns.type_name;
+          info['full_data_type'] = returns.type_text;
+        }
+        if (values.body !== undefined) {
+          const body = values.body.toUpperCase();
+          if (body !== 'SQL' && body !== 'EXTERNAL') {
+            throw usageError(`--body must be SQL or EXTERNAL, not "${values.body}"`, usage);
+          }
+          info['routine_body'] = body;
+        }
+        if (values.definition !== undefined) info['routine_definition'] = values.definition;
+        if (values.comment !== undefined) info['comment'] = values.comment;
+        return { function_info: info };
+      },
+    }),
   );
-  if (!ctx) return 0;
-  const [fullName] = positionalsOf(positionals, ['<catalog.schema.function>'], usage);
-  const [catalog, schema, name] = splitName(fullName!, 'catalog.schema.function', usage);
-  const info: Json = { name, catalog_name: catalog, schema_name: schema };
-  const params = (values.param ?? []).map((spec, i) => {
-    const { nullable: _nullable, ...param } = parseColumn(spec, i, usage, '--param');
-    return param;
-  });
-  if (params.length > 0) info['input_params'] = { parameters: params };
-  if (values.returns !== undefined) {
-    const returns = parseType(values.returns, '--returns', usage);
-    info['data_type'] = returns.type_name;
-    info['full_data_type'] = returns.type_text;
-  }
-  if (values.body !== undefined) {
-    const body = values.body.toUpperCase();
-    if (body !== 'SQL' && body !== 'EXTERNAL') {
-      throw usageError(`--body must be SQL or EXTERNAL, not "${values.body}"`, usage);
-    }
-    info['routine_body'] = body;
-  }
-  if (values.definition !== undefined) info['routine_definition'] = values.definition;
-  if (values.comment !== undefined) info['comment'] = values.comment;
-  await createSecurable(ctx, FUNCTION_KIND, { function_info: info });
-  return 0;
 }

@@ -1,6 +1,7 @@
 // `lakegate grant`, `lakegate revoke` and `lakegate permissions`: the permissions endpoint of the
 // Unity Catalog API, in the SQL-like form people already type in Databricks.
 
+import { SECURABLE_TYPES } from '../catalog/index.js';
 import { usageError } from './cli-error.js';
 import { type CliRuntime, COMMON_OPTIONS_HELP, parseCommand, positionalsOf } from './command-context.js';
 import { renderTable } from './format-table.js';
@@ -26,29 +27,17 @@ Examples:
 
 ${COMMON_OPTIONS_HELP}`;
 
-const SECURABLE_TYPES = [
-  'metastore',
-  'catalog',
-  'schema',
-  'table',
-  'view',
-  'volume',
-  'function',
-  'registered_model',
-  'vector_index',
-  'knowledge_base',
-  'guardrail',
-  'prompt',
-  'agent',
-  'serving_endpoint',
-];
+/** The catalog's securable types as the wire spells them (UC calls a model `registered_model`). */
+const WIRE_SECURABLE_TYPES: readonly string[] = SECURABLE_TYPES.map((type) =>
+  type === 'model' ? 'registered_model' : type,
+);
 
 /** The wire's securable type: UC calls a model `registered_model`; dashes are accepted for underscores. */
 export function wireSecurableType(type: string, usage: string): string {
   const normalized = type.toLowerCase().replace(/-/g, '_');
   const wire = normalized === 'model' ? 'registered_model' : normalized;
-  if (!SECURABLE_TYPES.includes(wire)) {
-    throw usageError(`"${type}" is not a securable type (one of: ${SECURABLE_TYPES.join(', ')})`, usage);
+  if (!WIRE_SECURABLE_TYPES.includes(wire)) {
+    throw usageError(`"${type}" is not a securable type (one of: ${WIRE_SECURABLE_TYPES.join(', ')})`, usage);
   }
   return wire;
 }

@@ -5,8 +5,7 @@ import {
   COMMON_OPTIONS_HELP,
   parseCommand,
   positionalsOf,
-  subcommandOf,
-  unknownSubcommand,
+  runSubcommand,
 } from './command-context.js';
 import { LAKEGATE_API, segment } from './http-client.js';
 import { renderPrincipals } from './principals-command.js';
@@ -22,35 +21,32 @@ Create a group with: lakegate principals create <name> --kind group
 
 ${COMMON_OPTIONS_HELP}`;
 
-export async function groupsCommand(runtime: CliRuntime, args: string[]): Promise<number> {
-  const picked = subcommandOf(runtime, args, GROUPS_USAGE);
-  if (!picked) return 0;
-  const { sub, rest } = picked;
+const membersOf = (group: string) => `${LAKEGATE_API}/groups/${segment(group)}/members`;
+
+export function groupsCommand(runtime: CliRuntime, args: string[]): Promise<number> {
   const usage = GROUPS_USAGE;
-  const membersOf = (group: string) => `${LAKEGATE_API}/groups/${segment(group)}/members`;
-  switch (sub) {
-    case 'members': {
+  const change = async (sub: 'add' | 'remove', rest: string[]) => {
+    const { positionals, ctx } = parseCommand(runtime, rest, {}, usage);
+    if (!ctx) return 0;
+    const [group, member] = positionalsOf(positionals, ['<group>', '<member>'], usage);
+    const path = `${membersOf(group!)}/${segment(member!)}`;
+    const answer =
+      sub === 'add' ? await ctx.client.put<unknown>(path) : await ctx.client.delete<unknown>(path);
+    ctx.emit(answer, () =>
+      sub === 'add' ? `Added ${member} to group ${group}.` : `Removed ${member} from group ${group}.`,
+    );
+    return 0;
+  };
+  return runSubcommand(runtime, args, usage, {
+    members: async (rest) => {
       const { positionals, ctx } = parseCommand(runtime, rest, {}, usage);
       if (!ctx) return 0;
       const [group] = positionalsOf(positionals, ['<group>'], usage);
       const members = await ctx.client.list<Json>(membersOf(group!), 'members');
       ctx.emit({ members }, () => renderPrincipals(members, ctx.color, `Group ${group} has no members.`));
       return 0;
-    }
-    case 'add':
-    case 'remove': {
-      const { positionals, ctx } = parseCommand(runtime, rest, {}, usage);
-      if (!ctx) return 0;
-      const [group, member] = positionalsOf(positionals, ['<group>', '<member>'], usage);
-      const path = `${membersOf(group!)}/${segment(member!)}`;
-      const answer =
-        sub === 'add' ? await ctx.client.put<unknown>(path) : await ctx.client.delete<unknown>(path);
-      ctx.emit(answer, () =>
-        sub === 'add' ? `Added ${member} to group ${group}.` : `Removed ${member} from group ${group}.`,
-      );
-      return 0;
-    }
-    default:
-      throw unknownSubcommand(sub, usage);
-  }
+    },
+    add: (rest) => change('add', rest),
+    remove: (rest) => change('remove', rest),
+  });
 }

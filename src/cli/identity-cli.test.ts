@@ -2,27 +2,11 @@
 // once and never again, a revoked key stops working on the next call, and a granted QUERY lets a new
 // principal call a model (the README's "Govern it" step, command for command).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startLakegate, TEST_KEY } from '../../test/support/lakegate-harness.js';
-import { type Cli, cliAt } from './test-support.js';
+import { describe, expect, it } from 'vitest';
+import { cliAt, ok, useLakegate } from './test-support.js';
 
-let harness: Harness;
-let admin: Cli;
-
-beforeAll(async () => {
-  harness = await startLakegate();
-  admin = cliAt(harness.url, TEST_KEY);
-});
-
-afterAll(async () => {
-  await harness?.close();
-});
-
-async function ok(cli: Cli, ...argv: string[]): Promise<string> {
-  const run = await cli(...argv);
-  expect(run, `lakegate ${argv.join(' ')}`).toMatchObject({ code: 0, stderr: '' });
-  return run.stdout;
-}
+const suite = useLakegate();
+const { admin } = suite;
 
 /** `lakegate keys create`: the token alone on stdout, the warning on stderr. */
 async function newKey(principal: string, ...options: string[]) {
@@ -35,7 +19,7 @@ async function newKey(principal: string, ...options: string[]) {
 }
 
 function chat(token: string, model = 'local/extractive'): Promise<Response> {
-  return fetch(`${harness.url}/v1/chat/completions`, {
+  return fetch(`${suite.harness.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there.' }] }),
@@ -65,7 +49,7 @@ describe('lakegate principals and groups', () => {
 
   it("stops a deleted principal's key at once", async () => {
     await ok(admin, 'principals', 'create', 'jack', '--kind', 'user');
-    const jack = cliAt(harness.url, (await newKey('jack')).token);
+    const jack = cliAt(suite.harness.url, (await newKey('jack')).token);
     expect(await ok(jack, 'whoami')).toMatch(/^name:\s+jack$/m);
     await ok(admin, 'principals', 'delete', 'jack');
     const refused = await jack('whoami');
@@ -92,7 +76,7 @@ describe('lakegate principals and groups', () => {
 
     // frank's groups, as frank sees them, include the nested one.
     const frank = await newKey('frank');
-    const me = JSON.parse(await ok(cliAt(harness.url, frank.token), 'whoami', '--output', 'json'));
+    const me = JSON.parse(await ok(cliAt(suite.harness.url, frank.token), 'whoami', '--output', 'json'));
     expect(me).toMatchObject({ name: 'frank', kind: 'user', is_admin: false });
     expect([...me.groups].sort()).toEqual(['adjusters', 'claims-team']);
 
@@ -129,7 +113,7 @@ describe('lakegate keys', () => {
   it('revokes a key: its next call is refused, and the CLI says how to set LAKEGATE_KEY', async () => {
     await ok(admin, 'principals', 'create', 'hank', '--kind', 'user');
     const key = await newKey('hank');
-    const hank = cliAt(harness.url, key.token);
+    const hank = cliAt(suite.harness.url, key.token);
     expect(await ok(hank, 'whoami')).toMatch(/^name:\s+hank$/m);
 
     expect(await ok(admin, 'keys', 'revoke', key.keyId)).toBe(`Revoked API key ${key.keyId}.\n`);
@@ -147,7 +131,7 @@ describe('lakegate keys', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('give the key id');
     expect(run.stderr).not.toContain(key.secret);
-    expect((await cliAt(harness.url, key.token)('whoami')).code).toBe(0);
+    expect((await cliAt(suite.harness.url, key.token)('whoami')).code).toBe(0);
   });
 
   it('rejects an expiry that is not a duration or an ISO time, or is in the past', async () => {

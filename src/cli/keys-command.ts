@@ -8,8 +8,7 @@ import {
   COMMON_OPTIONS_HELP,
   parseCommand,
   positionalsOf,
-  subcommandOf,
-  unknownSubcommand,
+  runSubcommand,
 } from './command-context.js';
 import { escapeText, formatTime, renderTable } from './format-table.js';
 import { LAKEGATE_API, segment } from './http-client.js';
@@ -41,14 +40,11 @@ function statusOf(key: Json, now: number): string {
   return 'active';
 }
 
-export async function keysCommand(runtime: CliRuntime, args: string[]): Promise<number> {
-  const picked = subcommandOf(runtime, args, KEYS_USAGE);
-  if (!picked) return 0;
-  const { sub, rest } = picked;
+export function keysCommand(runtime: CliRuntime, args: string[]): Promise<number> {
   const usage = KEYS_USAGE;
   const keysOf = (principal: string) => `${LAKEGATE_API}/principals/${segment(principal)}/keys`;
-  switch (sub) {
-    case 'create': {
+  return runSubcommand(runtime, args, usage, {
+    create: async (rest) => {
       const { values, positionals, ctx } = parseCommand(
         runtime,
         rest,
@@ -80,8 +76,8 @@ export async function keysCommand(runtime: CliRuntime, args: string[]): Promise<
       );
       ctx.print(text(created, 'token'));
       return 0;
-    }
-    case 'list': {
+    },
+    list: async (rest) => {
       const { positionals, ctx } = parseCommand(runtime, rest, {}, usage);
       if (!ctx) return 0;
       const [principal] = positionalsOf(positionals, ['<principal>'], usage);
@@ -111,8 +107,8 @@ export async function keysCommand(runtime: CliRuntime, args: string[]): Promise<
             ),
       );
       return 0;
-    }
-    case 'revoke': {
+    },
+    revoke: async (rest) => {
       const { positionals, ctx } = parseCommand(runtime, rest, {}, usage);
       if (!ctx) return 0;
       const [keyId] = positionalsOf(positionals, ['<key_id>'], usage);
@@ -123,8 +119,6 @@ export async function keysCommand(runtime: CliRuntime, args: string[]): Promise<
       const answer = await ctx.client.delete<unknown>(`${LAKEGATE_API}/keys/${segment(keyId!)}`);
       ctx.emit(answer, () => `Revoked API key ${keyId}.`);
       return 0;
-    }
-    default:
-      throw unknownSubcommand(sub, usage);
-  }
+    },
+  });
 }

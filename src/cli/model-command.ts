@@ -6,15 +6,14 @@ import {
   type CliRuntime,
   COMMON_OPTIONS_HELP,
   parseCommand,
+  parseNamed,
   positionalsOf,
   splitName,
-  subcommandOf,
-  unknownSubcommand,
 } from './command-context.js';
 import { formatTime, renderTable } from './format-table.js';
 import { segment, UC_API } from './http-client.js';
-import { schemaObjectCommand } from './schema-object-command.js';
-import { createSecurable, type Json, type SecurableKind, text } from './securable-views.js';
+import { inSchema, securableCommand } from './securable-command.js';
+import { type Json, type SecurableKind, text } from './securable-views.js';
 
 export const MODEL_USAGE = `Usage: lakegate model <subcommand> [options]
 
@@ -62,82 +61,72 @@ function renderVersions(versions: readonly Json[], color: boolean): string {
 
 const modelPath = (fullName: string) => `${UC_API}/models/${segment(fullName)}`;
 
-export async function modelCommand(runtime: CliRuntime, args: string[]): Promise<number> {
-  const picked = subcommandOf(runtime, args, MODEL_USAGE);
-  if (!picked) return 0;
-  const { sub, rest } = picked;
+const MODEL_NAME = 'catalog.schema.model';
+
+export function modelCommand(runtime: CliRuntime, args: string[]): Promise<number> {
   const usage = MODEL_USAGE;
-  const common = await schemaObjectCommand(runtime, MODEL_KIND, sub, rest, usage);
-  if (common !== undefined) return common;
-  const modelName = '<catalog.schema.model>';
-  switch (sub) {
-    case 'create': {
-      const { values, positionals, ctx } = parseCommand(
-        runtime,
-        rest,
-        { comment: { type: 'string' } },
-        usage,
-      );
-      if (!ctx) return 0;
-      const [fullName] = positionalsOf(positionals, [modelName], usage);
-      const [catalog, schema, name] = splitName(fullName!, 'catalog.schema.model', usage);
-      const body: Json = { name, catalog_name: catalog, schema_name: schema };
-      if (values.comment !== undefined) body['comment'] = values.comment;
-      await createSecurable(ctx, MODEL_KIND, body);
-      return 0;
-    }
-    case 'versions': {
-      const { positionals, ctx } = parseCommand(runtime, rest, {}, usage);
-      if (!ctx) return 0;
-      const [fullName] = positionalsOf(positionals, [modelName], usage);
-      splitName(fullName!, 'catalog.schema.model', usage);
-      const versions = await ctx.client.list<Json>(`${modelPath(fullName!)}/versions`, 'model_versions');
-      ctx.emit({ model_versions: versions }, () => renderVersions(versions, ctx.color));
-      return 0;
-    }
-    case 'add-version': {
-      const { values, positionals, ctx } = parseCommand(
-        runtime,
-        rest,
-        { source: { type: 'string' }, comment: { type: 'string' } },
-        usage,
-      );
-      if (!ctx) return 0;
-      const [fullName] = positionalsOf(positionals, [modelName], usage);
-      const [catalog, schema, name] = splitName(fullName!, 'catalog.schema.model', usage);
-      const body: Json = { catalog_name: catalog, schema_name: schema, model_name: name };
-      if (values.source !== undefined) body['source'] = values.source;
-      if (values.comment !== undefined) body['comment'] = values.comment;
-      const version = await ctx.client.post<Json>(`${UC_API}/models/versions`, body);
-      ctx.emit(version, () => `Created version ${text(version, 'version')} of model ${fullName}.`);
-      return 0;
-    }
-    case 'alias': {
-      const { values, positionals, ctx } = parseCommand(
-        runtime,
-        rest,
-        { delete: { type: 'boolean' } },
-        usage,
-      );
-      if (!ctx) return 0;
-      const names = values.delete ? [modelName, '<alias>'] : [modelName, '<alias>', '<version>'];
-      const [fullName, alias, versionText] = positionalsOf(positionals, names, usage);
-      splitName(fullName!, 'catalog.schema.model', usage);
-      const path = `${modelPath(fullName!)}/aliases/${segment(alias!)}`;
-      if (values.delete) {
-        const answer = await ctx.client.delete<unknown>(path);
-        ctx.emit(answer, () => `Removed alias ${alias} of model ${fullName}.`);
-        return 0;
-      }
-      if (!/^\d+$/.test(versionText!)) throw usageError(`"${versionText}" is not a version number`, usage);
-      const answer = await ctx.client.put<unknown>(path, { version_num: Number(versionText) });
-      ctx.emit(
-        answer ?? {},
-        () => `Alias ${alias} of model ${fullName} now points to version ${versionText}.`,
-      );
-      return 0;
-    }
-    default:
-      throw unknownSubcommand(sub, usage);
-  }
+  return securableCommand(
+    runtime,
+    args,
+    inSchema({
+      kind: MODEL_KIND,
+      usage,
+      createOptions: { comment: { type: 'string' } },
+      createBody: ([catalog, schema, name], values) => {
+        const body: Json = { name, catalog_name: catalog, schema_name: schema };
+        if (values.comment !== undefined) body['comment'] = values.comment;
+        return body;
+      },
+      more: {
+        versions: async (rest) => {
+          const named = parseNamed(runtime, rest, {}, usage, MODEL_NAME);
+          if (!named) return 0;
+          const { ctx, fullName } = named;
+          const versions = await ctx.client.list<Json>(`${modelPath(fullName)}/versions`, 'model_versions');
+          ctx.emit({ model_versions: versions }, () => renderVersions(versions, ctx.color));
+          return 0;
+        },
+        'add-version': async (rest) => {
+          const options = { source: { type: 'string' }, comment: { type: 'string' } } as const;
+          const named = parseNamed(runtime, rest, options, usage, MODEL_NAME);
+          if (!named) return 0;
+          const { values, ctx, fullName, parts } = named;
+          const [catalog, schema, name] = parts;
+          const body: Json = { catalog_name: catalog, schema_name: schema, model_name: name };
+          if (values.source !== undefined) body['source'] = values.source;
+          if (values.comment !== undefined) body['comment'] = values.comment;
+          const version = await ctx.client.post<Json>(`${UC_API}/models/versions`, body);
+          ctx.emit(version, () => `Created version ${text(version, 'version')} of model ${fullName}.`);
+          return 0;
+        },
+        alias: async (rest) => {
+          const { values, positionals, ctx } = parseCommand(
+            runtime,
+            rest,
+            { delete: { type: 'boolean' } },
+            usage,
+          );
+          if (!ctx) return 0;
+          const modelName = `<${MODEL_NAME}>`;
+          const names = values.delete ? [modelName, '<alias>'] : [modelName, '<alias>', '<version>'];
+          const [fullName, alias, versionText] = positionalsOf(positionals, names, usage);
+          splitName(fullName!, MODEL_NAME, usage);
+          const path = `${modelPath(fullName!)}/aliases/${segment(alias!)}`;
+          if (values.delete) {
+            const answer = await ctx.client.delete<unknown>(path);
+            ctx.emit(answer, () => `Removed alias ${alias} of model ${fullName}.`);
+            return 0;
+          }
+          if (!/^\d+$/.test(versionText!))
+            throw usageError(`"${versionText}" is not a version number`, usage);
+          const answer = await ctx.client.put<unknown>(path, { version_num: Number(versionText) });
+          ctx.emit(
+            answer ?? {},
+            () => `Alias ${alias} of model ${fullName} now points to version ${versionText}.`,
+          );
+          return 0;
+        },
+      },
+    }),
+  );
 }

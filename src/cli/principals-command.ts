@@ -6,8 +6,7 @@ import {
   COMMON_OPTIONS_HELP,
   parseCommand,
   positionalsOf,
-  subcommandOf,
-  unknownSubcommand,
+  runSubcommand,
 } from './command-context.js';
 import { formatTime, renderDetails, renderTable } from './format-table.js';
 import { LAKEGATE_API, segment } from './http-client.js';
@@ -66,14 +65,11 @@ function kindOf(value: string | undefined, usage: string): string | undefined {
   return kind;
 }
 
-export async function principalsCommand(runtime: CliRuntime, args: string[]): Promise<number> {
-  const picked = subcommandOf(runtime, args, PRINCIPALS_USAGE);
-  if (!picked) return 0;
-  const { sub, rest } = picked;
+export function principalsCommand(runtime: CliRuntime, args: string[]): Promise<number> {
   const usage = PRINCIPALS_USAGE;
   const base = `${LAKEGATE_API}/principals`;
-  switch (sub) {
-    case 'list': {
+  return runSubcommand(runtime, args, usage, {
+    list: async (rest) => {
       const { values, positionals, ctx } = parseCommand(runtime, rest, { kind: { type: 'string' } }, usage);
       if (!ctx) return 0;
       positionalsOf(positionals, [], usage);
@@ -81,16 +77,16 @@ export async function principalsCommand(runtime: CliRuntime, args: string[]): Pr
       const principals = await ctx.client.list<Json>(base, 'principals', kind ? { kind } : {});
       ctx.emit({ principals }, () => renderPrincipals(principals, ctx.color));
       return 0;
-    }
-    case 'get': {
+    },
+    get: async (rest) => {
       const { positionals, ctx } = parseCommand(runtime, rest, {}, usage);
       if (!ctx) return 0;
       const [name] = positionalsOf(positionals, ['<name>'], usage);
       const principal = await ctx.client.get<Json>(`${base}/${segment(name!)}`);
       ctx.emit(principal, () => renderPrincipal(principal));
       return 0;
-    }
-    case 'create': {
+    },
+    create: async (rest) => {
       const { values, positionals, ctx } = parseCommand(
         runtime,
         rest,
@@ -106,16 +102,14 @@ export async function principalsCommand(runtime: CliRuntime, args: string[]): Pr
       const principal = await ctx.client.post<Json>(base, body);
       ctx.emit(principal, () => `Created ${text(principal, 'kind')} ${text(principal, 'name')}.`);
       return 0;
-    }
-    case 'delete': {
+    },
+    delete: async (rest) => {
       const { positionals, ctx } = parseCommand(runtime, rest, {}, usage);
       if (!ctx) return 0;
       const [name] = positionalsOf(positionals, ['<name>'], usage);
       const answer = await ctx.client.delete<unknown>(`${base}/${segment(name!)}`);
       ctx.emit(answer, () => `Deleted principal ${name}.`);
       return 0;
-    }
-    default:
-      throw unknownSubcommand(sub, usage);
-  }
+    },
+  });
 }

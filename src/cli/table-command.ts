@@ -2,18 +2,10 @@
 // the catalog; loading data is another command's job.
 
 import { usageError } from './cli-error.js';
-import {
-  type CliRuntime,
-  COMMON_OPTIONS_HELP,
-  parseCommand,
-  positionalsOf,
-  splitName,
-  subcommandOf,
-  unknownSubcommand,
-} from './command-context.js';
+import { type CliRuntime, COMMON_OPTIONS_HELP } from './command-context.js';
 import { renderTable } from './format-table.js';
-import { schemaObjectCommand } from './schema-object-command.js';
-import { createSecurable, type Json, type SecurableKind, text } from './securable-views.js';
+import { inSchema, securableCommand } from './securable-command.js';
+import { type Json, type SecurableKind, text } from './securable-views.js';
 
 export const TABLE_USAGE = `Usage: lakegate table <subcommand> [options]
 
@@ -125,42 +117,41 @@ export const TABLE_KIND: SecurableKind = {
 
 const TABLE_TYPES = ['MANAGED', 'EXTERNAL', 'VIEW'];
 
-export async function tableCommand(runtime: CliRuntime, args: string[]): Promise<number> {
-  const picked = subcommandOf(runtime, args, TABLE_USAGE);
-  if (!picked) return 0;
-  const { sub, rest } = picked;
-  const usage = TABLE_USAGE;
-  const common = await schemaObjectCommand(runtime, TABLE_KIND, sub, rest, usage);
-  if (common !== undefined) return common;
-  if (sub !== 'create') throw unknownSubcommand(sub, usage);
-
-  const { values, positionals, ctx } = parseCommand(
+export function tableCommand(runtime: CliRuntime, args: string[]): Promise<number> {
+  return securableCommand(
     runtime,
-    rest,
-    {
-      column: { type: 'string', multiple: true },
-      type: { type: 'string' },
-      format: { type: 'string' },
-      location: { type: 'string' },
-      comment: { type: 'string' },
-    },
-    usage,
+    args,
+    inSchema({
+      kind: TABLE_KIND,
+      usage: TABLE_USAGE,
+      createOptions: {
+        column: { type: 'string', multiple: true },
+        type: { type: 'string' },
+        format: { type: 'string' },
+        location: { type: 'string' },
+        comment: { type: 'string' },
+      },
+      createBody: ([catalog, schema, name], values, usage) => {
+        const columns = (values.column ?? []).map((spec, i) => parseColumn(spec, i, usage));
+        const tableType = (values.type ?? 'MANAGED').toUpperCase();
+        if (!TABLE_TYPES.includes(tableType)) {
+          throw usageError(`--type must be one of ${TABLE_TYPES.join(', ')}, not "${values.type}"`, usage);
+        }
+        if (columns.length === 0 && tableType !== 'VIEW') {
+          throw usageError('a table needs at least one --column name:type', usage);
+        }
+        const body: Json = {
+          name,
+          catalog_name: catalog,
+          schema_name: schema,
+          table_type: tableType,
+          columns,
+        };
+        if (values.format !== undefined) body['data_source_format'] = values.format.toUpperCase();
+        if (values.location !== undefined) body['storage_location'] = values.location;
+        if (values.comment !== undefined) body['comment'] = values.comment;
+        return body;
+      },
+    }),
   );
-  if (!ctx) return 0;
-  const [fullName] = positionalsOf(positionals, ['<catalog.schema.table>'], usage);
-  const [catalog, schema, name] = splitName(fullName!, 'catalog.schema.table', usage);
-  const columns = (values.column ?? []).map((spec, i) => parseColumn(spec, i, usage));
-  const tableType = (values.type ?? 'MANAGED').toUpperCase();
-  if (!TABLE_TYPES.includes(tableType)) {
-    throw usageError(`--type must be one of ${TABLE_TYPES.join(', ')}, not "${values.type}"`, usage);
-  }
-  if (columns.length === 0 && tableType !== 'VIEW') {
-    throw usageError('a table needs at least one --column name:type', usage);
-  }
-  const body: Json = { name, catalog_name: catalog, schema_name: schema, table_type: tableType, columns };
-  if (values.format !== undefined) body['data_source_format'] = values.format.toUpperCase();
-  if (values.location !== undefined) body['storage_location'] = values.location;
-  if (values.comment !== undefined) body['comment'] = values.comment;
-  await createSecurable(ctx, TABLE_KIND, body);
-  return 0;
 }

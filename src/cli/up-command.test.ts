@@ -4,11 +4,11 @@
 
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { unusedPort } from './test-support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin', 'lakegate.js');
@@ -95,15 +95,6 @@ async function exitOf(run: Run, boundMs = 30_000) {
   return result;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const address = server.address();
-  await new Promise<void>((done) => server.close(() => done()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 /** Polls GET /health until it answers 200, for a bounded number of tries; fails early if the process ends. */
 async function healthy(run: Run, port: number): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt++) {
@@ -147,7 +138,7 @@ function printedKey(stdout: string): string | undefined {
 // Generous bounds: each test starts one or two Node processes, on a machine that may be busy.
 describe('lakegate up', { timeout: 60_000 }, () => {
   it('starts on --port with its data in --home, answers /health unauthenticated, stops on SIGTERM', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const home = join(work, 'data-from-flag');
     const run = lakegate(['up', '--port', String(port), '--home', home]);
     await healthy(run, port);
@@ -165,7 +156,7 @@ describe('lakegate up', { timeout: 60_000 }, () => {
   });
 
   it('takes the port from LAKEGATE_PORT and the data folder from LAKEGATE_HOME', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const home = join(work, 'data-from-env');
     const run = lakegate(['up'], { LAKEGATE_PORT: String(port), LAKEGATE_HOME: home });
     await healthy(run, port);
@@ -174,14 +165,14 @@ describe('lakegate up', { timeout: 60_000 }, () => {
   });
 
   it('defaults the data folder to ./.lakegate', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const run = lakegate(['up', '--port', String(port)]);
     await healthy(run, port);
     expect(existsSync(join(work, '.lakegate', 'control.db'))).toBe(true);
   });
 
   it('lets flags win over the environment', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const run = lakegate(['up', '--port', String(port), '--admin-key', KEY], {
       LAKEGATE_PORT: 'not-a-port',
       LAKEGATE_HOME: join(work, 'home'),
@@ -194,7 +185,7 @@ describe('lakegate up', { timeout: 60_000 }, () => {
 
   it('prints the generated admin key on the first start only, and the key keeps working', async () => {
     const home = join(work, 'home');
-    const port = await freePort();
+    const port = await unusedPort();
     const first = lakegate(['up', '--port', String(port), '--home', home]);
     await healthy(first, port);
     const key = printedKey(await banner(first));
@@ -213,7 +204,7 @@ describe('lakegate up', { timeout: 60_000 }, () => {
   });
 
   it('accepts LAKEGATE_ADMIN_KEY, and that key (only) works for GET /v1/models', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const run = lakegate(['up', '--port', String(port)], { LAKEGATE_ADMIN_KEY: KEY });
     await healthy(run, port);
     const output = await banner(run);
@@ -231,7 +222,7 @@ describe('lakegate up', { timeout: 60_000 }, () => {
   });
 
   it('accepts --admin-key', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const run = lakegate(['up', '--port', String(port), '--admin-key', KEY]);
     await healthy(run, port);
     expect((await models(port, KEY)).status).toBe(200);
@@ -240,7 +231,7 @@ describe('lakegate up', { timeout: 60_000 }, () => {
   it('uses the config file named by --config, and says so', async () => {
     const path = join(work, 'custom.yaml');
     writeFileSync(path, 'endpoints:\n  chat:\n    served: [{ model: local/extractive }]\n');
-    const port = await freePort();
+    const port = await unusedPort();
     const run = lakegate(['up', '--port', String(port), '--config', path], { LAKEGATE_ADMIN_KEY: KEY });
     await healthy(run, port);
     expect(await banner(run)).toContain(`(config: ${path})`);
@@ -254,7 +245,7 @@ describe('lakegate up refuses, with a clear message and a non-zero exit', { time
       path,
       'endpoints:\n  chat:\n    served:\n      - { model: local/extractive, traffic: lots }\n',
     );
-    const run = lakegate(['up', '--port', String(await freePort())], { LAKEGATE_CONFIG: path });
+    const run = lakegate(['up', '--port', String(await unusedPort())], { LAKEGATE_CONFIG: path });
     const { code } = await exitOf(run);
     expect(code).toBe(1);
     expect(run.stderr()).toContain(path);
@@ -264,14 +255,14 @@ describe('lakegate up refuses, with a clear message and a non-zero exit', { time
 
   it('a config file named by LAKEGATE_CONFIG that does not exist', async () => {
     const path = join(work, 'missing.yaml');
-    const run = lakegate(['up', '--port', String(await freePort())], { LAKEGATE_CONFIG: path });
+    const run = lakegate(['up', '--port', String(await unusedPort())], { LAKEGATE_CONFIG: path });
     expect((await exitOf(run)).code).toBe(1);
     expect(run.stderr()).toContain(`The config file ${path} does not exist.`);
   });
 
   it('an admin key of the wrong form, without echoing it', async () => {
     const bad = 'not-a-lakegate-key-but-a-secret-9999';
-    const run = lakegate(['up', '--port', String(await freePort())], { LAKEGATE_ADMIN_KEY: bad });
+    const run = lakegate(['up', '--port', String(await unusedPort())], { LAKEGATE_ADMIN_KEY: bad });
     expect((await exitOf(run)).code).toBe(1);
     expect(run.stderr()).toMatch(/LAKEGATE_ADMIN_KEY must have the form/);
     expect(run.stderr()).not.toContain(bad);

@@ -1,17 +1,9 @@
 // `lakegate volume list|get|create|delete`.
 
 import { usageError } from './cli-error.js';
-import {
-  type CliRuntime,
-  COMMON_OPTIONS_HELP,
-  parseCommand,
-  positionalsOf,
-  splitName,
-  subcommandOf,
-  unknownSubcommand,
-} from './command-context.js';
-import { schemaObjectCommand } from './schema-object-command.js';
-import { createSecurable, type Json, type SecurableKind, text } from './securable-views.js';
+import { type CliRuntime, COMMON_OPTIONS_HELP } from './command-context.js';
+import { inSchema, securableCommand } from './securable-command.js';
+import { type Json, type SecurableKind, text } from './securable-views.js';
 
 export const VOLUME_USAGE = `Usage: lakegate volume <subcommand> [options]
 
@@ -34,31 +26,24 @@ export const VOLUME_KIND: SecurableKind = {
   ],
 };
 
-export async function volumeCommand(runtime: CliRuntime, args: string[]): Promise<number> {
-  const picked = subcommandOf(runtime, args, VOLUME_USAGE);
-  if (!picked) return 0;
-  const { sub, rest } = picked;
-  const usage = VOLUME_USAGE;
-  const common = await schemaObjectCommand(runtime, VOLUME_KIND, sub, rest, usage);
-  if (common !== undefined) return common;
-  if (sub !== 'create') throw unknownSubcommand(sub, usage);
-
-  const { values, positionals, ctx } = parseCommand(
+export function volumeCommand(runtime: CliRuntime, args: string[]): Promise<number> {
+  return securableCommand(
     runtime,
-    rest,
-    { type: { type: 'string' }, location: { type: 'string' }, comment: { type: 'string' } },
-    usage,
+    args,
+    inSchema({
+      kind: VOLUME_KIND,
+      usage: VOLUME_USAGE,
+      createOptions: { type: { type: 'string' }, location: { type: 'string' }, comment: { type: 'string' } },
+      createBody: ([catalog, schema, name], values, usage) => {
+        const volumeType = (values.type ?? (values.location ? 'EXTERNAL' : 'MANAGED')).toUpperCase();
+        if (volumeType !== 'MANAGED' && volumeType !== 'EXTERNAL') {
+          throw usageError(`--type must be MANAGED or EXTERNAL, not "${values.type}"`, usage);
+        }
+        const body: Json = { name, catalog_name: catalog, schema_name: schema, volume_type: volumeType };
+        if (values.location !== undefined) body['storage_location'] = values.location;
+        if (values.comment !== undefined) body['comment'] = values.comment;
+        return body;
+      },
+    }),
   );
-  if (!ctx) return 0;
-  const [fullName] = positionalsOf(positionals, ['<catalog.schema.volume>'], usage);
-  const [catalog, schema, name] = splitName(fullName!, 'catalog.schema.volume', usage);
-  const volumeType = (values.type ?? (values.location ? 'EXTERNAL' : 'MANAGED')).toUpperCase();
-  if (volumeType !== 'MANAGED' && volumeType !== 'EXTERNAL') {
-    throw usageError(`--type must be MANAGED or EXTERNAL, not "${values.type}"`, usage);
-  }
-  const body: Json = { name, catalog_name: catalog, schema_name: schema, volume_type: volumeType };
-  if (values.location !== undefined) body['storage_location'] = values.location;
-  if (values.comment !== undefined) body['comment'] = values.comment;
-  await createSecurable(ctx, VOLUME_KIND, body);
-  return 0;
 }
