@@ -28,7 +28,8 @@ function* sourceFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) yield* sourceFiles(path);
-    else if (/\.ts$/.test(name) && !/\.test\.ts$/.test(name)) yield path;
+    // Tests and their support files (kept out of the build) may use the cross-layer test harness.
+    else if (/\.ts$/.test(name) && !/\.test\.ts$/.test(name) && name !== 'test-support.ts') yield path;
   }
 }
 
