@@ -2,7 +2,7 @@
 // the provider for a direct call), asked of the catalog's one authorisation function. Every decision,
 // allowed or denied, goes to the audit log, which batches it off the request path.
 
-import type { Actor, AuditLog, Authorizer, Securable } from '../catalog/index.js';
+import type { Actor, AuditEvent, AuditLog, Authorizer, Securable } from '../catalog/index.js';
 import { LakegateError, toLakegateError } from '../core/index.js';
 import type { ModelRouter } from './router.js';
 
@@ -12,6 +12,17 @@ export interface ModelAccessOptions {
   audit: AuditLog;
   /** Serving-endpoint securables by name: every configured endpoint and provider. */
   endpoints: ReadonlyMap<string, Securable>;
+}
+
+/** `model.<operation>`, made once per operation rather than once per call. */
+const actions = new Map<string, string>();
+function actionOf(operation: string): string {
+  let action = actions.get(operation);
+  if (action === undefined) {
+    action = `model.${operation}`;
+    actions.set(operation, action);
+  }
+  return action;
 }
 
 export class ModelAccess {
@@ -29,21 +40,26 @@ export class ModelAccess {
   /** Throws unless the actor may QUERY the model; NOT_FOUND when it may not even see it. */
   async check(actor: Actor, modelId: string, operation: string, requestId?: string): Promise<void> {
     const securable = this.securableFor(modelId);
-    const event = {
-      principalId: actor.principalId,
-      action: `model.${operation}`,
-      securableType: 'serving_endpoint',
-      securableName: securable.fullName,
-      params: { modelId },
-      ...(requestId ? { requestId } : {}),
-    };
+    let decision: AuditEvent['decision'] = 'allow';
+    let failure: unknown;
     try {
       await this.options.authorizer.require(actor, 'QUERY', securable);
     } catch (error) {
-      this.options.audit.record({ ...event, decision: 'deny' });
-      throw toLakegateError(error);
+      decision = 'deny';
+      failure = error;
     }
-    this.options.audit.record({ ...event, decision: 'allow' });
+    // One event, built once: this runs on every model call.
+    const event: AuditEvent = {
+      principalId: actor.principalId,
+      action: actionOf(operation),
+      securableType: 'serving_endpoint',
+      securableName: securable.fullName,
+      params: { modelId },
+      decision,
+    };
+    if (requestId) event.requestId = requestId;
+    this.options.audit.record(event);
+    if (decision === 'deny') throw toLakegateError(failure);
   }
 
   /** Whether the actor may QUERY what governs this id, for listings (no audit: nothing is accessed). */

@@ -29,6 +29,25 @@ import { formatModelRef, type ModelRef, parseModelRef } from './model-ref.js';
 import { pickByTraffic } from './traffic.js';
 
 export type ConverseInput = Omit<ConverseRequest, 'modelId'>;
+
+/**
+ * The client's cancellation, for a caller that can report it without an AbortSignal (the HTTP
+ * pipeline). In Node 20 making an AbortSignal and listening to one is among the dearest steps of a
+ * model call; the router needs one per attempt for the provider, but not one more to follow the client.
+ */
+export interface ClientCancellation {
+  /** The reason once the client has gone; undefined while it is there. */
+  readonly cancelReason: unknown;
+  /** Calls `listener` with the reason when the client goes (not if it has gone already). */
+  onCancel(listener: (reason: unknown) => void): void;
+  /** The same as an AbortSignal, for the rare waits that need one (backoff between retries). */
+  readonly signal: AbortSignal;
+}
+
+export interface RouterCallOptions extends CallOptions {
+  /** Followed instead of `signal` when given. */
+  client?: ClientCancellation;
+}
 export type EmbedInput = Omit<EmbedRequest, 'modelId'>;
 
 /** Which model actually answered, reported back to the client. */
@@ -141,7 +160,7 @@ export class ModelRouter {
   async converse(
     modelId: string,
     input: ConverseInput,
-    options: CallOptions = {},
+    options: RouterCallOptions = {},
   ): Promise<{ response: ConverseResponse; servedBy: ServedBy }> {
     return this.run(modelId, options, (provider, ref, call) =>
       provider.converse({ ...input, modelId: ref.model }, call),
@@ -151,7 +170,7 @@ export class ModelRouter {
   async converseStream(
     modelId: string,
     input: ConverseInput,
-    options: CallOptions = {},
+    options: RouterCallOptions = {},
   ): Promise<{ stream: AsyncIterable<StreamEvent>; servedBy: ServedBy }> {
     const { response, servedBy } = await this.run(modelId, options, async (provider, ref, call) => {
       const stream = await provider.converseStream({ ...input, modelId: ref.model }, call);
@@ -163,7 +182,7 @@ export class ModelRouter {
   async embed(
     modelId: string,
     input: EmbedInput,
-    options: CallOptions = {},
+    options: RouterCallOptions = {},
   ): Promise<{ response: EmbedResponse; servedBy: ServedBy }> {
     return this.run(modelId, options, (provider, ref, call) => {
       if (!provider.embed) throw unsupported(ref, 'embeddings');
@@ -174,7 +193,7 @@ export class ModelRouter {
   async countTokens(
     modelId: string,
     input: ConverseInput,
-    options: CallOptions = {},
+    options: RouterCallOptions = {},
   ): Promise<{ response: CountTokensResponse; servedBy: ServedBy }> {
     return this.run(modelId, options, (provider, ref, call) => {
       if (!provider.countTokens) throw unsupported(ref, 'token counting');
@@ -185,7 +204,7 @@ export class ModelRouter {
   async invokeNative(
     modelId: string,
     request: Omit<NativeInvokeRequest, 'modelId'>,
-    options: CallOptions = {},
+    options: RouterCallOptions = {},
   ): Promise<{ response: NativeInvokeResponse; servedBy: ServedBy }> {
     return this.run(modelId, options, (provider, ref, call) => {
       if (!provider.invokeNative) throw unsupported(ref, 'native request bodies');
@@ -196,7 +215,7 @@ export class ModelRouter {
   async invokeNativeStream(
     modelId: string,
     request: Omit<NativeInvokeRequest, 'modelId'>,
-    options: CallOptions = {},
+    options: RouterCallOptions = {},
   ): Promise<{ stream: AsyncIterable<Uint8Array>; servedBy: ServedBy }> {
     const { response, servedBy } = await this.run(modelId, options, async (provider, ref, call) => {
       if (!provider.invokeNativeStream) throw unsupported(ref, 'streamed native request bodies');
@@ -207,7 +226,7 @@ export class ModelRouter {
 
   private async run<T>(
     modelId: string,
-    options: CallOptions,
+    options: RouterCallOptions,
     attempt: (provider: ModelProvider, ref: ModelRef, call: CallOptions) => Promise<T>,
   ): Promise<{ response: T; servedBy: ServedBy }> {
     const plan = this.plan(modelId);
@@ -224,14 +243,14 @@ export class ModelRouter {
           const delay = backoffDelayMs(plan.retry, retry - 1, lastError.retryAfterMs, this.random);
           // Waiting past the deadline helps nobody: move on to the next candidate instead.
           if (Date.now() + delay >= deadline) break;
-          await sleep(delay, options.signal).catch(() => undefined);
+          await sleep(delay, options.client?.signal ?? options.signal).catch(() => undefined);
         }
-        if (options.signal?.aborted) throw cancelled(options.signal);
+        if (isCancelled(options)) throw cancelled(options);
         const remainingMs = deadline - Date.now();
         if (remainingMs <= 0) throw lastError ?? timeoutError(plan.timeout.totalMs, 'total');
         const cutToDeadline = remainingMs <= plan.timeout.attemptMs;
         attempts++;
-        const attemptTimer = timer(cutToDeadline ? remainingMs : plan.timeout.attemptMs, options.signal);
+        const attemptTimer = timer(cutToDeadline ? remainingMs : plan.timeout.attemptMs, options);
         try {
           const call: CallOptions = { signal: attemptTimer.signal };
           if (options.requestId) call.requestId = options.requestId;
@@ -240,7 +259,7 @@ export class ModelRouter {
           if (plan.endpoint) servedBy.endpoint = plan.endpoint;
           return { response, servedBy };
         } catch (thrown) {
-          if (options.signal?.aborted) throw cancelled(options.signal);
+          if (isCancelled(options)) throw cancelled(options);
           if (attemptTimer.expired()) {
             // Cut by the total deadline: nothing is left to retry or fall back to, and the provider's
             // view of the abort ("could not reach") would misreport it.
@@ -260,14 +279,18 @@ export class ModelRouter {
 }
 
 /**
- * One abort signal per attempt: it fires after `ms` or when the client's signal aborts. `stop()`
+ * One abort signal per attempt: it fires after `ms` or when the client goes. `stop()`
  * disarms the timer but keeps following the client, so a stream that outlives its attempt is still
  * cancelled when the client leaves. (One controller and one timer: this runs on every request.)
  */
-function timer(ms: number, parent: AbortSignal | undefined) {
+function timer(ms: number, options: RouterCallOptions) {
   const controller = new AbortController();
   let expired = false;
-  if (parent?.aborted) controller.abort(parent.reason);
+  const { client, signal: parent } = options;
+  if (client) {
+    if (client.cancelReason !== undefined) controller.abort(client.cancelReason);
+    else client.onCancel((reason) => controller.abort(reason));
+  } else if (parent?.aborted) controller.abort(parent.reason);
   else parent?.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
   const handle = setTimeout(
     () => {
@@ -289,9 +312,13 @@ function unsupported(ref: ModelRef, what: string): LakegateError {
   });
 }
 
-function cancelled(signal: AbortSignal): LakegateError {
+function isCancelled(options: RouterCallOptions): boolean {
+  return options.client ? options.client.cancelReason !== undefined : options.signal?.aborted === true;
+}
+
+function cancelled(options: RouterCallOptions): LakegateError {
   return new LakegateError('REQUEST_CANCELLED', 'The request was cancelled by the client.', {
-    cause: signal.reason,
+    cause: options.client ? options.client.cancelReason : options.signal?.reason,
   });
 }
 

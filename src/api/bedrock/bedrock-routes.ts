@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { LakegateError, type StreamEvent, toLakegateError } from '../../core/index.js';
 import type { ConverseInput } from '../../gateway/index.js';
 import { governedRouter } from '../governed-router.js';
-import type { RequestContext } from '../http/context.js';
+import { clientGone, type RequestContext } from '../http/context.js';
 import { sendBytes, sendJson, writeChunk } from '../http/respond.js';
 import type { Route } from '../http/route.js';
-import { servedByHeaders } from '../http/served-by-headers.js';
+import { servedByHeaders, withServedBy } from '../http/served-by-headers.js';
 import { jsonBody, parseOrThrow } from '../http/validate.js';
 import type { ApiServices } from '../services.js';
 import { bedrockErrorType, bedrockSurface } from './bedrock-error.js';
@@ -37,7 +37,7 @@ async function writeEventStream(
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   try {
     for await (const frame of frames) {
-      if (ctx.signal.aborted) break;
+      if (clientGone(ctx)) break;
       await writeChunk(res, frame);
     }
   } catch (thrown) {
@@ -76,10 +76,12 @@ export function bedrockRoutes(services: ApiServices): Route[] {
           ctx.params.modelId!,
           input,
         );
-        sendJson(ctx.res, 200, converseResponseToWire(response), {
-          'x-amzn-requestid': ctx.requestId,
-          ...servedByHeaders(servedBy),
-        });
+        sendJson(
+          ctx.res,
+          200,
+          converseResponseToWire(response),
+          withServedBy({ 'x-amzn-requestid': ctx.requestId }, servedBy),
+        );
       },
     },
     {

@@ -15,8 +15,14 @@ import {
 } from '../../core/index.js';
 import type { ConverseInput } from '../../gateway/index.js';
 import { decodeBase64, parseOrThrow } from '../http/validate.js';
+import { isCommonConverseBody } from './fast-converse-request.js';
 
 const record = z.record(z.string(), z.unknown());
+const text = z.string();
+
+/** A text member: a string as it is (the common case, no schema run), anything else as zod words it. */
+const textOf = (value: unknown, path: string): string =>
+  typeof value === 'string' ? value : parseOrThrow(text, value, path);
 
 const converseWire = z.object({
   messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.array(record) })).min(1),
@@ -100,7 +106,7 @@ function toolResultContentOf(block: Record<string, unknown>, path: string): Tool
   const [kind, value] = onlyMember(block, path);
   switch (kind) {
     case 'text':
-      return { type: 'text', text: parseOrThrow(z.string(), value, `${path}.text`) };
+      return { type: 'text', text: textOf(value, `${path}.text`) };
     case 'json':
       return { type: 'json', json: value };
     case 'image':
@@ -118,7 +124,7 @@ function contentBlockOf(block: Record<string, unknown>, path: string): ContentBl
   const [kind, value] = onlyMember(block, path);
   switch (kind) {
     case 'text':
-      return { type: 'text', text: parseOrThrow(z.string(), value, `${path}.text`) };
+      return { type: 'text', text: textOf(value, `${path}.text`) };
     case 'image':
       return imageOf(value, `${path}.image`);
     case 'document':
@@ -163,7 +169,7 @@ function contentBlockOf(block: Record<string, unknown>, path: string): ContentBl
 
 function systemBlockOf(block: Record<string, unknown>, path: string): SystemBlock {
   const [kind, value] = onlyMember(block, path);
-  if (kind === 'text') return { type: 'text', text: parseOrThrow(z.string(), value, `${path}.text`) };
+  if (kind === 'text') return { type: 'text', text: textOf(value, `${path}.text`) };
   if (kind === 'cachePoint') {
     const point = parseOrThrow(cachePointWire, value, `${path}.cachePoint`);
     return point.ttl ? { type: 'cachePoint', ttl: point.ttl } : { type: 'cachePoint' };
@@ -209,7 +215,9 @@ function toolConfigOf(wire: NonNullable<z.infer<typeof converseWire>['toolConfig
 
 /** The canonical request for a Converse body (what Converse and ConverseStream both take). */
 export function fromBedrockConverse(body: unknown): ConverseInput {
-  const wire = parseOrThrow(converseWire, body);
+  const wire: z.infer<typeof converseWire> = isCommonConverseBody(body)
+    ? body
+    : parseOrThrow(converseWire, body);
   if (wire.guardrailConfig) {
     // Silently skipping a guardrail the caller asked for would be worse than refusing the call.
     throw validationError(

@@ -1,4 +1,5 @@
 import type { Actor } from '../../catalog/index.js';
+import type { ClientCancellation } from '../../gateway/index.js';
 import type { AnyRequest, AnyResponse } from '../server/listen.js';
 
 export interface RequestContext {
@@ -13,10 +14,17 @@ export interface RequestContext {
   requestId: string;
   /** Aborted when the client goes away before the response has finished. */
   signal: AbortSignal;
+  /** The same, without an AbortSignal (cheaper to follow); the pipeline always sets it. */
+  cancellation?: ClientCancellation;
   /** Who is calling, once authentication has run: the catalog's actor, with this request's id. */
   principal?: Actor;
   /** The request body, read once (and only for routes that take one). */
   body?: Buffer;
+}
+
+/** Whether the client has gone, read without making the AbortSignal when the pipeline can say. */
+export function clientGone(ctx: RequestContext): boolean {
+  return ctx.cancellation ? ctx.cancellation.cancelReason !== undefined : ctx.signal.aborted;
 }
 
 export function header(ctx: RequestContext, name: string): string | undefined {

@@ -1,18 +1,49 @@
 import { LakegateError } from '../../core/index.js';
 import type { AnyRequest } from '../server/listen.js';
 
-/** Reads the whole body once, refusing it as soon as it passes `limit` bytes. */
-export async function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
+/**
+ * Reads the whole body once, refusing it as soon as it passes `limit` bytes (and then destroying the
+ * request, as breaking out of a read loop would). Plain listeners rather than `for await`: the async
+ * iterator costs a promise per chunk and an iterator object per request, on every model call.
+ */
+export function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  // Gone already (the client left while the request was authenticated): no event will come.
+  if (req.destroyed) return Promise.reject(prematureClose());
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error: Error | undefined) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        settle(tooLarge(limit));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => settle(undefined);
+    const onError = (error: Error) => settle(error);
+    // Closed before 'end': the client went away mid-body.
+    const onClose = () => settle(prematureClose());
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 function tooLarge(limit: number): LakegateError {

@@ -22,8 +22,22 @@ export function sendBytes(res: AnyResponse, status: number, body: Uint8Array, co
   res.end(body);
 }
 
-/** Writes a chunk and resolves when the socket can take more, so a slow client slows its stream down. */
+function uncork(res: ServerResponse): void {
+  res.uncork();
+}
+
+/**
+ * Writes a chunk and resolves when the socket can take more, so a slow client slows its stream down.
+ * Chunks written in the same tick leave together: a provider's events arrive several to a network read
+ * and were sent one system call each. The cork is pulled on the next tick, before any I/O, so no
+ * event waits. (HTTP/1.1 only: an HTTP/2 response has no cork.)
+ */
 export function writeChunk(res: AnyResponse, chunk: string | Uint8Array): Promise<void> {
+  const h1 = res as ServerResponse;
+  if (typeof h1.cork === 'function' && h1.writableCorked === 0) {
+    h1.cork();
+    process.nextTick(uncork, h1);
+  }
   if ((res as { write(chunk: string | Uint8Array): boolean }).write(chunk)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

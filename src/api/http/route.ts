@@ -27,6 +27,12 @@ interface CompiledRoute {
 
 export class RouteTable {
   private readonly byMethod = new Map<string, CompiledRoute[]>();
+  /**
+   * Routes without parameters by `METHOD path`, found with one lookup instead of a walk over every
+   * route of the method (the chat routes sit behind dozens of catalog routes). Only routes that no
+   * earlier route shadows are here, so the first route added still wins, as in the walk.
+   */
+  private readonly literal = new Map<string, Route>();
 
   add(...routes: Route[]): this {
     for (const route of routes) {
@@ -34,6 +40,14 @@ export class RouteTable {
         .split('/')
         .slice(1)
         .map((s) => (s.startsWith(':') ? { param: s.slice(1) } : { literal: s }));
+      const key = `${route.method} ${route.path}`;
+      if (
+        segments.every((s) => 'literal' in s) &&
+        !this.literal.has(key) &&
+        !this.match(route.method, route.path)
+      ) {
+        this.literal.set(key, route);
+      }
       const list = this.byMethod.get(route.method) ?? [];
       list.push({ route, segments });
       this.byMethod.set(route.method, list);
@@ -42,24 +56,15 @@ export class RouteTable {
   }
 
   match(method: string, rawPath: string): { route: Route; params: Record<string, string> } | undefined {
+    const literal = this.literal.get(`${method} ${rawPath}`);
+    if (literal) return { route: literal, params: {} };
     const candidates = this.byMethod.get(method);
     if (!candidates) return undefined;
     const parts = rawPath.split('/').slice(1);
     for (const { route, segments } of candidates) {
-      if (segments.length !== parts.length) continue;
-      const params: Record<string, string> = {};
-      let ok = true;
-      for (let i = 0; i < segments.length && ok; i++) {
-        const segment = segments[i]!;
-        const part = parts[i]!;
-        if ('literal' in segment) ok = segment.literal === part;
-        else {
-          const decoded = decodeSegment(part);
-          if (decoded === undefined || decoded === '') ok = false;
-          else params[segment.param] = decoded;
-        }
-      }
-      if (ok) return { route, params };
+      if (segments.length !== parts.length || !literalsMatch(segments, parts)) continue;
+      const params = paramsOf(segments, parts);
+      if (params) return { route, params };
     }
     return undefined;
   }
@@ -69,6 +74,27 @@ export class RouteTable {
     for (const method of this.byMethod.keys()) if (this.match(method, rawPath)) return true;
     return false;
   }
+}
+
+function literalsMatch(segments: CompiledRoute['segments'], parts: string[]): boolean {
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if ('literal' in segment && segment.literal !== parts[i]) return false;
+  }
+  return true;
+}
+
+/** The decoded parameters, or undefined when one does not decode or is empty (then the route does not match). */
+function paramsOf(segments: CompiledRoute['segments'], parts: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    if ('literal' in segment) continue;
+    const decoded = decodeSegment(parts[i]!);
+    if (decoded === undefined || decoded === '') return undefined;
+    params[segment.param] = decoded;
+  }
+  return params;
 }
 
 function decodeSegment(part: string): string | undefined {

@@ -15,6 +15,7 @@ import {
 } from '../../core/index.js';
 import type { ConverseInput } from '../../gateway/index.js';
 import { decodeBase64, parseOrThrow } from '../http/validate.js';
+import { isCommonChatRequest } from './fast-chat-request.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({
@@ -169,7 +170,7 @@ export function fromOpenAIChat(body: unknown): {
   input: ConverseInput;
   warnings: Warning[];
 } {
-  const request = parseOrThrow(chatRequestSchema, body);
+  const request = isCommonChatRequest(body) ? body : parseOrThrow(chatRequestSchema, body);
   if (request.n !== undefined && request.n !== null && request.n !== 1) {
     throw validationError('n: only one choice per request is supported (n = 1).', { param: 'n' });
   }

@@ -4,10 +4,10 @@
 
 import { isRecord, type StreamEvent, toLakegateError, type Warning } from '../../core/index.js';
 import { governedRouter } from '../governed-router.js';
-import type { RequestContext } from '../http/context.js';
+import { clientGone, type RequestContext } from '../http/context.js';
 import { sendJson, writeChunk } from '../http/respond.js';
 import type { Route } from '../http/route.js';
-import { servedByHeaders } from '../http/served-by-headers.js';
+import { servedByHeaders, withServedBy } from '../http/served-by-headers.js';
 import { jsonBody } from '../http/validate.js';
 import type { ApiServices } from '../services.js';
 import { fromOpenAIChat } from './from-openai-chat.js';
@@ -15,10 +15,16 @@ import { embeddingsResponseOf, fromOpenAIEmbeddings } from './openai-embeddings.
 import { openaiErrorBody, openaiSurface } from './openai-error.js';
 import { ChunkEncoder, type CompletionIdentity, chatCompletionOf } from './to-openai-chat.js';
 
-function warningHeaders(warnings: Warning[]): Record<string, string> {
-  if (warnings.length === 0) return {};
-  const text = warnings.map((w) => `${w.setting}: ${w.message}`).join('; ');
-  return { 'x-lakegate-warnings': text.replace(/[^\x20-\x7e]/g, '?') };
+/** Adds the warnings header when there are warnings (`more`: the provider's, after the request's). */
+function withWarnings(
+  headers: Record<string, string>,
+  warnings: Warning[],
+  more: Warning[] = [],
+): Record<string, string> {
+  if (warnings.length === 0 && more.length === 0) return headers;
+  const text = [...warnings, ...more].map((w) => `${w.setting}: ${w.message}`).join('; ');
+  headers['x-lakegate-warnings'] = text.replace(/[^\x20-\x7e]/g, '?');
+  return headers;
 }
 
 function withModel(body: unknown, model: string | undefined): unknown {
@@ -38,9 +44,9 @@ async function writeSse(
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   try {
     for await (const event of stream) {
-      if (ctx.signal.aborted) break;
-      const chunk = encoder.encode(event);
-      if (chunk) await writeChunk(res, `data: ${JSON.stringify(chunk)}\n\n`);
+      if (clientGone(ctx)) break;
+      const json = encoder.encodeJson(event);
+      if (json) await writeChunk(res, `data: ${json}\n\n`);
     }
     await writeChunk(res, 'data: [DONE]\n\n');
   } catch (thrown) {
@@ -55,25 +61,19 @@ export function openaiRoutes(services: ApiServices): Route[] {
   async function chat(ctx: RequestContext, body: unknown): Promise<void> {
     const { request, input, warnings } = fromOpenAIChat(body);
     const created = Math.floor(Date.now() / 1000);
-    const id = `chatcmpl-${ctx.requestId.replaceAll('-', '')}`;
+    const id = `chatcmpl-${ctx.requestId.replace(/-/g, '')}`;
     if (request.stream) {
       const { stream, servedBy } = await governedRouter(services, ctx).converseStream(request.model, input);
       const identity: CompletionIdentity = { id, created, model: servedBy.model };
       const encoder = new ChunkEncoder(identity, request.stream_options?.include_usage === true);
-      const headers = {
-        'x-request-id': ctx.requestId,
-        ...servedByHeaders(servedBy),
-        ...warningHeaders(warnings),
-      };
+      const headers = withWarnings(withServedBy({ 'x-request-id': ctx.requestId }, servedBy), warnings);
       await writeSse(ctx, headers, stream, encoder);
       return;
     }
     const { response, servedBy } = await governedRouter(services, ctx).converse(request.model, input);
-    sendJson(ctx.res, 200, chatCompletionOf({ id, created, model: servedBy.model }, response), {
-      'x-request-id': ctx.requestId,
-      ...servedByHeaders(servedBy),
-      ...warningHeaders([...warnings, ...(response.warnings ?? [])]),
-    });
+    const headers = withServedBy({ 'x-request-id': ctx.requestId }, servedBy);
+    withWarnings(headers, warnings, response.warnings);
+    sendJson(ctx.res, 200, chatCompletionOf({ id, created, model: servedBy.model }, response), headers);
   }
 
   async function embeddings(ctx: RequestContext, body: unknown): Promise<void> {

@@ -74,11 +74,31 @@ export function chatCompletionOf(
 /** Turns canonical stream events into chat.completion.chunk objects, keeping OpenAI's tool-call indexes. */
 export class ChunkEncoder {
   private readonly toolIndexByBlock = new Map<number, number>();
+  /** The JSON of a chunk up to its delta, the same for every chunk of the stream. */
+  private readonly deltaPrefix: string;
 
   constructor(
     private readonly identity: CompletionIdentity,
     private readonly includeUsage: boolean,
-  ) {}
+  ) {
+    this.deltaPrefix =
+      `{"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk",` +
+      `"created":${JSON.stringify(identity.created)},"model":${JSON.stringify(identity.model)},` +
+      `"choices":[{"index":0,"delta":`;
+  }
+
+  /**
+   * The chunk for an event as JSON text, exactly as JSON.stringify(encode(event)) writes it. A text
+   * delta, nearly every chunk of a stream, is written from the stream's fixed prefix and its text alone,
+   * instead of building and serialising the whole chunk object again each time.
+   */
+  encodeJson(event: StreamEvent): string | undefined {
+    if (event.type === 'textDelta') {
+      return `${this.deltaPrefix}{"content":${JSON.stringify(event.text)}},"finish_reason":null,"logprobs":null}]}`;
+    }
+    const chunk = this.encode(event);
+    return chunk ? JSON.stringify(chunk) : undefined;
+  }
 
   private chunk(delta: Record<string, unknown>, finishReason: string | null = null): Record<string, unknown> {
     return {

@@ -50,9 +50,21 @@ interface DropEpisode {
 const optionalText = (value: string | undefined): string | null =>
   value === undefined || value === null ? null : scrubString(String(value));
 
+/** The ISO time, formatted once per millisecond: busy gateways record several events in each. */
+let lastStampMs = Number.NaN;
+let lastStamp = '';
+function stampNow(): string {
+  const ms = Date.now();
+  if (ms !== lastStampMs) {
+    lastStampMs = ms;
+    lastStamp = new Date(ms).toISOString();
+  }
+  return lastStamp;
+}
+
 function toPendingRow(event: AuditEvent): PendingAuditRow {
   return {
-    at: typeof event.at === 'string' ? event.at : nowIso(),
+    at: typeof event.at === 'string' ? event.at : stampNow(),
     principal_id: event.principalId ?? null,
     action: scrubString(String(event.action)),
     securable_type: optionalText(event.securableType),

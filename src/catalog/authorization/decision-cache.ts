@@ -7,6 +7,8 @@ import type { Decision } from '../model.js';
 export class DecisionCache {
   private generation = Number.NaN;
   private readonly entries = new Map<string, Decision>();
+  /** The key inserted or moved to the end last, i.e. the most recently used one. */
+  private lastKey: string | undefined;
 
   constructor(private readonly maxEntries: number) {}
 
@@ -14,14 +16,20 @@ export class DecisionCache {
   sync(generation: number): void {
     if (generation === this.generation) return;
     this.entries.clear();
+    this.lastKey = undefined;
     this.generation = generation;
   }
 
   get(key: string): Decision | undefined {
     const hit = this.entries.get(key);
     if (hit === undefined) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, hit);
+    // Already the most recent entry (a caller repeating the same call): moving it would change nothing,
+    // and a delete plus an insert on every request is the dearest part of a hit.
+    if (key !== this.lastKey) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      this.lastKey = key;
+    }
     return hit;
   }
 
@@ -31,11 +39,14 @@ export class DecisionCache {
    */
   set(generation: number, key: string, decision: Decision): void {
     if (this.maxEntries <= 0 || generation !== this.generation) return;
-    if (this.entries.size >= this.maxEntries && !this.entries.has(key)) {
+    const had = this.entries.has(key);
+    if (this.entries.size >= this.maxEntries && !had) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
     this.entries.set(key, decision);
+    // A new key goes to the end; an existing one keeps its place (Map.set does not move it).
+    if (!had) this.lastKey = key;
   }
 
   get size(): number {

@@ -35,7 +35,7 @@ export function createUpstreamAgent(): Agent {
   });
 }
 
-function connectionError(provider: string, error: unknown): LakegateError {
+export function connectionError(provider: string, error: unknown): LakegateError {
   if (
     error instanceof Error &&
     (error.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError)
@@ -53,16 +53,36 @@ function connectionError(provider: string, error: unknown): LakegateError {
   );
 }
 
+/** Where a URL sends a request: parsed once per URL, since adapters call the same few URLs again and again. */
+export interface UpstreamTarget {
+  origin: string;
+  path: string;
+}
+
+const targets = new Map<string, UpstreamTarget>();
+const MAX_TARGETS = 256;
+
+export function upstreamTarget(url: string): UpstreamTarget {
+  let target = targets.get(url);
+  if (target === undefined) {
+    const parsed = new URL(url);
+    target = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+    if (targets.size >= MAX_TARGETS) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 export async function sendUpstream(
   agent: Dispatcher,
   provider: string,
   request: UpstreamRequest,
 ): Promise<UpstreamResponse> {
   try {
-    const url = new URL(request.url);
+    const { origin, path } = upstreamTarget(request.url);
     const response = await agent.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
+      origin,
+      path,
       method: request.method ?? 'POST',
       headers: request.headers,
       body: request.body ?? null,
@@ -96,7 +116,19 @@ export async function readJsonBody<T>(
   response: UpstreamResponse,
   schema: z.ZodType<T>,
 ): Promise<T> {
-  const text = await readBodyText(provider, response);
+  return parseJsonText(provider, await readBodyText(provider, response), schema);
+}
+
+/**
+ * Parses and validates a JSON body already read. `isCommon`, when given, recognises the usual shape of
+ * the body without running the schema; it must only accept what the schema accepts unchanged.
+ */
+export function parseJsonText<T>(
+  provider: string,
+  text: string,
+  schema: z.ZodType<T>,
+  isCommon?: (value: unknown) => value is T,
+): T {
   const parsed = safeParseJson(text);
   if (!parsed.ok) {
     throw new LakegateError('MODEL_UPSTREAM_BAD_RESPONSE', `${provider} returned a body that is not JSON.`, {
@@ -104,6 +136,7 @@ export async function readJsonBody<T>(
       retryable: true,
     });
   }
+  if (isCommon?.(parsed.value)) return parsed.value;
   const result = schema.safeParse(parsed.value);
   if (!result.success) {
     throw new LakegateError(

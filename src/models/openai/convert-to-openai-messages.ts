@@ -46,9 +46,9 @@ export function convertToOpenAIMessages(
 
   // cachePoint blocks are dropped everywhere: OpenAI (and vLLM's prefix caching) cache the longest
   // repeated prompt prefix automatically, so there is nothing to mark and nothing lost.
-  const systemText = (system ?? [])
-    .flatMap((block) => (block.type === 'text' ? [block.text] : []))
-    .join('\n\n');
+  const texts: string[] = [];
+  for (const block of system ?? []) if (block.type === 'text') texts.push(block.text);
+  const systemText = texts.join('\n\n');
   if (systemText.length > 0) out.push({ role: 'system', content: systemText });
 
   for (const message of messages) {

@@ -6,12 +6,17 @@ import type { ConverseRequest, ConverseResponse, EmbedRequest, StreamEvent } fro
 import {
   createUpstreamAgent,
   ensureOk,
+  parseJsonText,
   readJsonBody,
   sendUpstream,
+  sendUpstreamBuffered,
+  sendUpstreamStream,
   type UpstreamResponse,
+  upstreamStatusError,
 } from '../http/index.js';
 import { type CallOptions, type ModelProvider, PROVIDER_SPEC_VERSION } from '../spec.js';
 import { buildOpenAIChatBody, type ChatBodySettings, type MaxTokensField } from './build-openai-chat-body.js';
+import { isCommonChatCompletion } from './fast-openai-shapes.js';
 import { buildOpenAIEmbeddingsBody, parseOpenAIEmbeddings } from './openai-embeddings.js';
 import { openAIErrorMessage } from './openai-error.js';
 import { chatCompletionSchema, embeddingsResponseSchema } from './openai-schemas.js';
@@ -52,15 +57,18 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   };
   const models = [...(options.models ?? [])];
 
-  const headersFor = (callOptions: CallOptions | undefined): Record<string, string> => ({
+  // The same on every call: built once.
+  const fixedHeaders: Record<string, string> = {
     'content-type': 'application/json',
     ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
     ...(options.organization ? { 'openai-organization': options.organization } : {}),
     ...(options.project ? { 'openai-project': options.project } : {}),
     ...options.headers,
+  };
+  const headersFor = (callOptions: CallOptions | undefined): Record<string, string> =>
     // OpenAI logs this id with the request, so our logs and theirs can be joined.
-    ...(callOptions?.requestId ? { 'x-client-request-id': callOptions.requestId } : {}),
-  });
+    callOptions?.requestId ? { ...fixedHeaders, 'x-client-request-id': callOptions.requestId } : fixedHeaders;
+  const chatUrl = `${baseUrl}/chat/completions`;
 
   const post = async (
     path: string,
@@ -84,8 +92,16 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     async converse(request: ConverseRequest, callOptions?: CallOptions): Promise<ConverseResponse> {
       const startedAt = performance.now();
       const { body, warnings } = buildOpenAIChatBody(request, settings, false);
-      const response = await post('/chat/completions', body, callOptions);
-      const completion = await readJsonBody(name, response, chatCompletionSchema);
+      // Read whole, straight off the connection: no stream is needed for an answer taken at once.
+      const response = await sendUpstreamBuffered(agent, name, {
+        url: chatUrl,
+        headers: headersFor(callOptions),
+        body: JSON.stringify(body),
+        signal: callOptions?.signal,
+      });
+      if (response.status < 200 || response.status >= 300)
+        throw upstreamStatusError(name, response.status, response.headers, response.text, openAIErrorMessage);
+      const completion = parseJsonText(name, response.text, chatCompletionSchema, isCommonChatCompletion);
       const parsed = parseOpenAIChatResponse(name, completion);
       const allWarnings = [...warnings, ...parsed.warnings];
       return {
@@ -103,8 +119,16 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     ): Promise<AsyncIterable<StreamEvent>> {
       const startedAt = performance.now();
       const { body, warnings } = buildOpenAIChatBody(request, settings, true);
-      const response = await post('/chat/completions', body, callOptions);
-      return translateOpenAIStream(name, response, startedAt, warnings);
+      // Chunks straight off the connection into the SSE parser, without a Readable in between.
+      const response = await sendUpstreamStream(agent, name, {
+        url: chatUrl,
+        headers: headersFor(callOptions),
+        body: JSON.stringify(body),
+        signal: callOptions?.signal,
+      });
+      if (!response.ok)
+        throw upstreamStatusError(name, response.status, response.headers, response.text, openAIErrorMessage);
+      return translateOpenAIStream(name, response.body, startedAt, warnings);
     },
 
     async embed(request: EmbedRequest, callOptions?: CallOptions) {

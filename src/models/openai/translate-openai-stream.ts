@@ -9,7 +9,8 @@ import {
   type Usage,
   type Warning,
 } from '../../core/index.js';
-import { parseSse, streamReadError, type UpstreamResponse } from '../http/index.js';
+import { parseSseBatches, streamReadError } from '../http/index.js';
+import { isCommonChatCompletionChunk } from './fast-openai-shapes.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
 import { openAIStreamError } from './openai-error.js';
@@ -140,7 +141,7 @@ class OpenAIStreamState {
 
 export async function* translateOpenAIStream(
   provider: string,
-  response: UpstreamResponse,
+  body: AsyncIterable<Uint8Array>,
   startedAt: number,
   /** Settings the request could not carry, reported on the closing metadata event. */
   warnings: Warning[],
@@ -148,20 +149,30 @@ export async function* translateOpenAIStream(
   const state = new OpenAIStreamState(provider, [...warnings]);
   yield { type: 'messageStart', role: 'assistant' };
   let done = false;
+  // Events come a network read at a time and are translated synchronously; the sync generators of
+  // the state are walked with for...of, since `yield*` of a sync generator inside an async one wraps
+  // it in an async iterator per call (a cost per chunk that showed in profiles).
   try {
-    for await (const event of parseSse(response.body)) {
-      // Read on after [DONE] to the end of the body: breaking out would destroy the response and with it
-      // a keep-alive connection to the provider that could have served the next call.
-      if (done) continue;
-      if (event.data === '[DONE]') {
-        done = true;
-        continue;
+    for await (const events of parseSseBatches(body)) {
+      for (const event of events) {
+        // Read on after [DONE] to the end of the body: breaking out would destroy the response and with
+        // it a keep-alive connection to the provider that could have served the next call.
+        if (done) continue;
+        if (event.data === '[DONE]') {
+          done = true;
+          continue;
+        }
+        const json = safeParseJson(event.data);
+        if (!json.ok) throw state.badStream(`an event is not JSON (${json.error})`);
+        let chunk: ChatCompletionChunk;
+        if (isCommonChatCompletionChunk(json.value)) chunk = json.value;
+        else {
+          const parsed = chatCompletionChunkSchema.safeParse(json.value);
+          if (!parsed.success) throw state.badStream('an event is not a chat completion chunk');
+          chunk = parsed.data;
+        }
+        for (const out of state.push(chunk)) yield out;
       }
-      const json = safeParseJson(event.data);
-      if (!json.ok) throw state.badStream(`an event is not JSON (${json.error})`);
-      const chunk = chatCompletionChunkSchema.safeParse(json.value);
-      if (!chunk.success) throw state.badStream('an event is not a chat completion chunk');
-      yield* state.push(chunk.data);
     }
   } catch (error) {
     throw streamReadError(provider, error);
@@ -170,5 +181,5 @@ export async function* translateOpenAIStream(
   // either, the connection closed cleanly in the middle of the answer.
   if (!done && state.finishReason === undefined)
     throw state.badStream('it ended before the answer was complete');
-  yield* state.finish(Math.round(performance.now() - startedAt));
+  for (const out of state.finish(Math.round(performance.now() - startedAt))) yield out;
 }
