@@ -25,7 +25,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler, AsyncIterator<Buff
   private headers: HeaderMap = {};
   private started = false;
   private controller: Dispatcher.DispatchController | undefined;
-  private readonly onAbort: (() => void) | undefined;
+  private onAbort: (() => void) | undefined;
   /** Chunks not read yet, and their size. */
   private queue: Buffer[] = [];
   private queued = 0;
@@ -37,7 +37,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler, AsyncIterator<Buff
     | undefined;
 
   constructor(
-    private readonly signal: AbortSignal | undefined,
+    private signal: AbortSignal | undefined,
     private resolveStart: (response: StreamedUpstreamResponse) => void,
     private rejectStart: (error: unknown) => void,
   ) {
@@ -79,12 +79,12 @@ class StreamingHandler implements Dispatcher.DispatchHandler, AsyncIterator<Buff
   }
 
   onResponseEnd(): void {
-    const { resolveStart } = this;
+    const { resolveStart, headers } = this;
     this.stopFollowingSignal();
     if (!isOk(this.status)) {
       const text = Buffer.concat(this.queue, this.queued).toString('utf8');
       this.queue = [];
-      resolveStart({ ok: false, status: this.status, headers: this.headers, text });
+      resolveStart({ ok: false, status: this.status, headers, text });
       return;
     }
     this.ended = true;
@@ -92,7 +92,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler, AsyncIterator<Buff
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    const { resolveStart, rejectStart } = this;
+    const { resolveStart, rejectStart, headers } = this;
     this.stopFollowingSignal();
     if (!this.started) {
       rejectStart(error);
@@ -101,7 +101,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler, AsyncIterator<Buff
     if (!isOk(this.status)) {
       // An error answer whose body could not be read still reports its status, without the body.
       this.queue = [];
-      resolveStart({ ok: false, status: this.status, headers: this.headers, text: '' });
+      resolveStart({ ok: false, status: this.status, headers, text: '' });
       return;
     }
     this.error = error;
@@ -148,15 +148,25 @@ class StreamingHandler implements Dispatcher.DispatchHandler, AsyncIterator<Buff
     else waiting.resolve(DONE);
   }
 
-  /** Lets go of the signal, and of the start callbacks (see BufferingHandler.release for why). */
+  /**
+   * Lets go of the signal, the start callbacks and the answer's headers once the call is over: undici
+   * keeps a finished handler reachable for a while, and what it holds would be promoted to the old
+   * generation with it (see BufferingHandler.release). That includes undici's controller, which
+   * holds the raw headers; once the answer has ended there is nothing left to pause or resume.
+   */
   private stopFollowingSignal(): void {
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    this.onAbort = undefined;
+    this.signal = undefined;
+    this.controller = undefined;
+    this.headers = NO_HEADERS;
     this.resolveStart = noop;
     this.rejectStart = noop;
   }
 }
 
 const noop = () => undefined;
+const NO_HEADERS: HeaderMap = {};
 
 /**
  * Sends the request; resolves with the body to iterate once a 2xx answer starts, or with the text of
