@@ -6,6 +6,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Catalog, loadMasterKey, openCatalog, type Securable } from '../catalog/index.js';
 import { type LakegateConfig, LakegateError, textOf } from '../core/index.js';
+import { openGovernedData } from '../data/index.js';
 import { type ConverseInput, ModelAccess, ModelRouter } from '../gateway/index.js';
 import { createProviders, type Env, estimateTokens } from '../models/index.js';
 import { openStore, type Store } from '../store/index.js';
@@ -177,7 +178,8 @@ async function startWithCatalog(
     providers: [...providers.keys()],
   });
   const access = new ModelAccess({ router, authorizer: catalog.authorizer, audit: catalog.audit, endpoints });
-  const services: ApiServices = { router, access, catalog, estimateInputTokens };
+  const data = await openGovernedData({ catalog, home: settings.home });
+  const services: ApiServices = { router, access, catalog, data, estimateInputTokens };
 
   const routes = new RouteTable()
     .add({
@@ -205,7 +207,13 @@ async function startWithCatalog(
       );
     },
   });
-  const server = await listen(settings.host, settings.port, pipeline);
+  let server: Awaited<ReturnType<typeof listen>>;
+  try {
+    server = await listen(settings.host, settings.port, pipeline);
+  } catch (error) {
+    await data.close();
+    throw error;
+  }
 
   const running: RunningServer = {
     url: server.url,
@@ -214,6 +222,7 @@ async function startWithCatalog(
     close: async () => {
       await server.close();
       await Promise.all([...providers.values()].map((p) => p.close?.()));
+      await data.close();
       await catalog.close();
       await store.close();
     },

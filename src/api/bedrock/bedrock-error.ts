@@ -33,7 +33,19 @@ const BY_CODE: Record<ErrorCode, BedrockErrorType> = {
   },
   AUTH_PERMISSION_DENIED: { type: 'AccessDeniedException', status: 403, streamType: 'validationException' },
   REQUEST_CANCELLED: { ...VALIDATION, status: 499 },
+  QUERY_TIMEOUT: { type: 'ModelTimeoutException', status: 408, streamType: 'modelTimeoutException' },
   MODEL_UPSTREAM_THROTTLED: { type: 'ThrottlingException', status: 429, streamType: 'throttlingException' },
+  RATE_LIMITED: { type: 'ThrottlingException', status: 429, streamType: 'throttlingException' },
+  BUDGET_EXCEEDED: {
+    type: 'ServiceQuotaExceededException',
+    status: 429,
+    streamType: 'serviceUnavailableException',
+  },
+  LIMITS_UNAVAILABLE: {
+    type: 'ServiceUnavailableException',
+    status: 503,
+    streamType: 'serviceUnavailableException',
+  },
   MODEL_UPSTREAM_TIMEOUT: {
     type: 'ModelTimeoutException',
     status: 408,
