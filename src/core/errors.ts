@@ -14,6 +14,13 @@ export const ERROR_CODES = {
   AUTH_UNAUTHENTICATED: { category: 'policy', status: 401 },
   AUTH_PERMISSION_DENIED: { category: 'policy', status: 403 },
   REQUEST_CANCELLED: { category: 'user', status: 499 },
+  QUERY_TIMEOUT: { category: 'user', status: 408 },
+  /** A gateway rate limit or provisioned-concurrency pool of ours is full; `retryAfterMs` says when to retry. */
+  RATE_LIMITED: { category: 'policy', status: 429 },
+  /** A blocking spend budget is used up until its period renews (429 like OpenAI's `insufficient_quota`). */
+  BUDGET_EXCEEDED: { category: 'policy', status: 429 },
+  /** The shared limits store (Redis) cannot be reached and limits are configured to fail closed. */
+  LIMITS_UNAVAILABLE: { category: 'system', status: 503 },
   MODEL_UPSTREAM_THROTTLED: { category: 'upstream', status: 429 },
   MODEL_UPSTREAM_TIMEOUT: { category: 'upstream', status: 408 },
   MODEL_UPSTREAM_UNAVAILABLE: { category: 'upstream', status: 503 },
