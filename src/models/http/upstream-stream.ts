@@ -8,7 +8,8 @@
 // than HIGH_WATER bytes wait unread.
 
 import { type Dispatcher, errors as undiciErrors } from 'undici';
-import { connectionError, type HeaderMap, type UpstreamRequest, upstreamTarget } from './upstream-http.js';
+import { dispatchUpstream, SignalFollowingHandler } from './signal-following-handler.js';
+import type { HeaderMap, UpstreamRequest } from './upstream-http.js';
 
 export type StreamedUpstreamResponse =
   | { ok: true; status: number; headers: HeaderMap; body: AsyncIterable<Buffer> }
@@ -20,12 +21,10 @@ const HIGH_WATER = 64 * 1024;
 const isOk = (status: number) => status >= 200 && status < 300;
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-class StreamingHandler implements Dispatcher.DispatchHandler, AsyncIterator<Buffer> {
+class StreamingHandler extends SignalFollowingHandler implements AsyncIterator<Buffer> {
   private status = 0;
   private headers: HeaderMap = {};
   private started = false;
-  private controller: Dispatcher.DispatchController | undefined;
-  private onAbort: (() => void) | undefined;
   /** Chunks not read yet, and their size. */
   private queue: Buffer[] = [];
   private queued = 0;
@@ -37,24 +36,11 @@ class StreamingHandler implements Dispatcher.DispatchHandler, AsyncIterator<Buff
     | undefined;
 
   constructor(
-    private signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
     private resolveStart: (response: StreamedUpstreamResponse) => void,
     private rejectStart: (error: unknown) => void,
   ) {
-    if (signal && !signal.aborted) {
-      this.onAbort = () => this.controller?.abort(this.abortReason());
-      signal.addEventListener('abort', this.onAbort, { once: true });
-    }
-  }
-
-  /** What undici's request() aborts with: the signal's reason (in practice always an Error). */
-  private abortReason(): Error {
-    return (this.signal?.reason as Error | undefined) ?? new undiciErrors.RequestAbortedError();
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.signal?.aborted) controller.abort(this.abortReason());
+    super(signal);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: HeaderMap): void {
@@ -149,16 +135,12 @@ class StreamingHandler implements Dispatcher.DispatchHandler, AsyncIterator<Buff
   }
 
   /**
-   * Lets go of the signal, the start callbacks and the answer's headers once the call is over: undici
-   * keeps a finished handler reachable for a while, and what it holds would be promoted to the old
-   * generation with it (see BufferingHandler.release). That includes undici's controller, which
-   * holds the raw headers; once the answer has ended there is nothing left to pause or resume.
+   * Also lets go of the start callbacks and the answer's headers once the call is over (undici's
+   * controller, dropped by the base class, holds the raw headers; once the answer has ended there is
+   * nothing left to pause or resume).
    */
-  private stopFollowingSignal(): void {
-    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
-    this.onAbort = undefined;
-    this.signal = undefined;
-    this.controller = undefined;
+  protected override stopFollowingSignal(): void {
+    super.stopFollowingSignal();
     this.headers = NO_HEADERS;
     this.resolveStart = noop;
     this.rejectStart = noop;
@@ -172,26 +154,15 @@ const NO_HEADERS: HeaderMap = {};
  * Sends the request; resolves with the body to iterate once a 2xx answer starts, or with the text of
  * an error answer. Rejects with a LakegateError when the provider cannot be reached.
  */
-export async function sendUpstreamStream(
+export function sendUpstreamStream(
   agent: Dispatcher,
   provider: string,
   request: UpstreamRequest,
 ): Promise<StreamedUpstreamResponse> {
-  try {
-    const { origin, path } = upstreamTarget(request.url);
-    return await new Promise<StreamedUpstreamResponse>((resolve, reject) => {
-      agent.dispatch(
-        {
-          origin,
-          path,
-          method: request.method ?? 'POST',
-          headers: request.headers,
-          body: request.body ?? null,
-        },
-        new StreamingHandler(request.signal, resolve, reject),
-      );
-    });
-  } catch (error) {
-    throw connectionError(provider, error);
-  }
+  return dispatchUpstream<StreamedUpstreamResponse>(
+    agent,
+    provider,
+    request,
+    (resolve, reject) => new StreamingHandler(request.signal, resolve, reject),
+  );
 }
