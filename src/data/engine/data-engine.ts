@@ -3,10 +3,13 @@
 // it: no extension installs or loads, no file access outside the staging folder that server-generated
 // loads read from, and the configuration locked so that no later statement can undo any of that. User
 // SQL still reaches it only after the governed rewrite (src/data/sql).
+//
+// DuckDB is loaded and opened on first use: its native library alone adds about 35 MB to the process,
+// which a deployment that only proxies models should not carry.
 
 import { mkdirSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { LakegateError } from '../../core/index.js';
 
 export interface DataEngineOptions {
@@ -38,42 +41,56 @@ export function sqlIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+async function openLockedDown(options: DataEngineOptions, stagingDir: string): Promise<DuckDBInstance> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const config: Record<string, string> = {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    allow_community_extensions: 'false',
+    allow_unsigned_extensions: 'false',
+  };
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  if (options.threads) config.threads = String(options.threads);
+  if (options.spillDir) {
+    mkdirSync(options.spillDir, { recursive: true, mode: 0o700 });
+    config.temp_directory = resolve(options.spillDir);
+  }
+  const instance = await DuckDBInstance.create(options.path, config);
+  const bootstrap = await instance.connect();
+  try {
+    // Order matters: allowed_directories must be set while external access is still on, and the
+    // lock last, after which SET on any of these fails.
+    await bootstrap.run(`SET allowed_directories=[${sqlString(stagingDir)}]`);
+    await bootstrap.run('SET enable_external_access=false');
+    await bootstrap.run('SET lock_configuration=true');
+  } finally {
+    bootstrap.closeSync();
+  }
+  return instance;
+}
+
 export class DataEngine {
   private closed = false;
+  private instance: Promise<DuckDBInstance> | undefined;
 
   private constructor(
-    private readonly instance: DuckDBInstance,
+    private readonly options: DataEngineOptions,
     /** Absolute, with a trailing separator: DuckDB's allowed_directories matches by prefix. */
     readonly stagingDir: string,
   ) {}
 
+  /** An engine that loads and opens DuckDB on first use (or on `ready()`). */
   static async open(options: DataEngineOptions): Promise<DataEngine> {
     const stagingDir = `${resolve(options.stagingDir)}${sep}`;
     mkdirSync(stagingDir, { recursive: true, mode: 0o700 });
-    const config: Record<string, string> = {
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-      allow_community_extensions: 'false',
-      allow_unsigned_extensions: 'false',
-    };
-    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    if (options.threads) config.threads = String(options.threads);
-    if (options.spillDir) {
-      mkdirSync(options.spillDir, { recursive: true, mode: 0o700 });
-      config.temp_directory = resolve(options.spillDir);
-    }
-    const instance = await DuckDBInstance.create(options.path, config);
-    const bootstrap = await instance.connect();
-    try {
-      // Order matters: allowed_directories must be set while external access is still on, and the
-      // lock last, after which SET on any of these fails.
-      await bootstrap.run(`SET allowed_directories=[${sqlString(stagingDir)}]`);
-      await bootstrap.run('SET enable_external_access=false');
-      await bootstrap.run('SET lock_configuration=true');
-    } finally {
-      bootstrap.closeSync();
-    }
-    return new DataEngine(instance, stagingDir);
+    return new DataEngine(options, stagingDir);
+  }
+
+  /** Opens DuckDB now if it is not open yet; a failure to open is reported to every caller. */
+  ready(): Promise<DuckDBInstance> {
+    if (this.closed) return Promise.reject(new LakegateError('INTERNAL', 'The data engine is closed.'));
+    this.instance ??= openLockedDown(this.options, this.stagingDir);
+    return this.instance;
   }
 
   /**
@@ -84,8 +101,7 @@ export class DataEngine {
     work: (connection: DuckDBConnection) => Promise<T>,
     options: LeaseOptions = {},
   ): Promise<T> {
-    if (this.closed) throw new LakegateError('INTERNAL', 'The data engine is closed.');
-    const connection = await this.instance.connect();
+    const connection = await (await this.ready()).connect();
     let stopped: 'timeout' | 'cancelled' | undefined;
     const stop = (why: 'timeout' | 'cancelled') => {
       if (stopped) return;
@@ -138,12 +154,15 @@ export class DataEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const connection = await this.instance.connect();
+    if (!this.instance) return;
+    const instance = await this.instance.catch(() => undefined);
+    if (!instance) return;
+    const connection = await instance.connect();
     try {
       await connection.run('CHECKPOINT');
     } finally {
       connection.closeSync();
-      this.instance.closeSync();
+      instance.closeSync();
     }
   }
 }
