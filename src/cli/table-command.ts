@@ -1,11 +1,22 @@
-// `lakegate table list|get|create|delete`. `create` registers the table's metadata (its columns) in
-// the catalog; loading data is another command's job.
+// `lakegate table list|get|create|delete|load|insert|history`. `create` registers a table with its
+// columns (a managed one gets storage); load, insert and history work on that storage.
 
+import { basename, extname } from 'node:path';
 import { usageError } from './cli-error.js';
-import { type CliRuntime, COMMON_OPTIONS_HELP } from './command-context.js';
+import {
+  type CliRuntime,
+  COMMON_OPTIONS_HELP,
+  type ParseArgsOptionsConfig,
+  parseCommand,
+  parseNamed,
+  positionalsOf,
+  splitName,
+} from './command-context.js';
 import { renderTable } from './format-table.js';
 import { inSchema, securableCommand } from './securable-command.js';
 import { type Json, type SecurableKind, text } from './securable-views.js';
+import { tablePath, uploadForLoad, type WireWriteResult } from './table-data-client.js';
+import { TransferProgress } from './transfer-progress.js';
 
 export const TABLE_USAGE = `Usage: lakegate table <subcommand> [options]
 
@@ -17,7 +28,21 @@ export const TABLE_USAGE = `Usage: lakegate table <subcommand> [options]
                                          register a table's metadata; a column is name:type, with
                                          " not null" after the type when it has no nulls
                                          (e.g. --column "id:bigint not null" --column "note:string")
-  delete <catalog.schema.table>          delete it
+  delete <catalog.schema.table>          delete it (a managed table's rows and history too)
+  load <catalog.schema.table> <local-file | /Volumes/...>
+         [--mode append|overwrite|merge] [--merge-key <column> ...] [--format csv|parquet|json|jsonl]
+         [--no-header] [--delimiter <char>] [--progress]
+                                         load a file in one transaction: a local file is uploaded
+                                         (progress on a terminal, or with --progress), a volume file
+                                         is read on the server; the format comes from the extension
+                                         unless given; a merge updates rows whose --merge-key
+                                         columns match and inserts the others
+  insert <catalog.schema.table> --json '[{"id": 1, ...}]' [--mode ...] [--merge-key <column> ...]
+                                         write rows given as a JSON array of objects
+  history <catalog.schema.table>         the table's versions: who wrote how many rows, when
+
+A managed table created with columns (the default --type) gets storage: load, insert and history
+work on it, and each write is a new version.
 
 Column types: boolean tinyint smallint int bigint float double decimal(p,s) string char(n)
   varchar(n) binary date timestamp timestamp_ntz interval array<...> map<...> struct<...>
@@ -117,6 +142,164 @@ export const TABLE_KIND: SecurableKind = {
 
 const TABLE_TYPES = ['MANAGED', 'EXTERNAL', 'VIEW'];
 
+const MODES = ['append', 'overwrite', 'merge'];
+const FORMATS: Record<string, string> = {
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
+  '.json': 'json',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+};
+
+const WRITE_OPTIONS = {
+  mode: { type: 'string' },
+  // Not --key: that is every command's API key.
+  'merge-key': { type: 'string', multiple: true },
+} as const satisfies ParseArgsOptionsConfig;
+
+function writeMode(values: { mode?: string | undefined; 'merge-key'?: string[] | undefined }, usage: string) {
+  const mode = (values.mode ?? 'append').toLowerCase();
+  if (!MODES.includes(mode))
+    throw usageError(`--mode must be one of ${MODES.join(', ')}, not "${values.mode}"`, usage);
+  const keys = (values['merge-key'] ?? [])
+    .flatMap((k) => k.split(','))
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  if (mode === 'merge' && keys.length === 0) throw usageError('a merge needs --merge-key <column>', usage);
+  if (mode !== 'merge' && keys.length > 0)
+    throw usageError('--merge-key applies to --mode merge only', usage);
+  return { mode, keys };
+}
+
+function describeWrite(fullName: string, result: WireWriteResult): string {
+  const updated = result.rows_updated > 0 ? `, ${result.rows_updated} updated` : '';
+  return (
+    `Wrote version ${result.version} of ${fullName}: ${result.rows_added} rows added, ` +
+    `${result.rows_removed} removed${updated}; ${result.rows_total} rows in total.`
+  );
+}
+
+/** `load <table> <file | /Volumes/...>`: a volume file is read by the server, a local one uploaded. */
+async function loadCommand(runtime: CliRuntime, rest: string[]): Promise<number> {
+  const { values, positionals, ctx } = parseCommand(
+    runtime,
+    rest,
+    {
+      ...WRITE_OPTIONS,
+      format: { type: 'string' },
+      'no-header': { type: 'boolean' },
+      delimiter: { type: 'string' },
+      progress: { type: 'boolean' },
+    },
+    TABLE_USAGE,
+  );
+  if (!ctx) return 0;
+  const [fullName, source] = positionalsOf(positionals, ['<catalog.schema.table>', '<file>'], TABLE_USAGE);
+  splitName(fullName!, 'catalog.schema.table', TABLE_USAGE);
+  const { mode, keys } = writeMode(values, TABLE_USAGE);
+  const delimiter = values.delimiter ?? (extname(source!).toLowerCase() === '.tsv' ? '\t' : undefined);
+  const format = (values.format ?? FORMATS[extname(source!).toLowerCase()])?.toLowerCase();
+  if (format === undefined) {
+    throw usageError(`cannot tell the format of "${source}" from its name: give --format`, TABLE_USAGE);
+  }
+  if (!Object.values(FORMATS).includes(format)) {
+    throw usageError(`--format must be csv, parquet, json or jsonl, not "${values.format}"`, TABLE_USAGE);
+  }
+  const header = values['no-header'] === true ? false : undefined;
+  let result: WireWriteResult;
+  const volumePath = source!.startsWith('dbfs:') ? source!.slice('dbfs:'.length) : source!;
+  if (volumePath.startsWith('/Volumes/')) {
+    result = await ctx.client.post<WireWriteResult>(tablePath(fullName!, 'load'), {
+      mode,
+      ...(keys.length > 0 ? { keys } : {}),
+      format,
+      ...(header !== undefined || delimiter !== undefined
+        ? {
+            options: {
+              ...(header !== undefined ? { header } : {}),
+              ...(delimiter !== undefined ? { delimiter } : {}),
+            },
+          }
+        : {}),
+      source: { volume_path: volumePath },
+    });
+  } else {
+    const { stderr } = runtime.io;
+    const show = values.progress === true || stderr.isTTY === true;
+    result = await uploadForLoad(fullName!, source!, {
+      baseUrl: ctx.client.baseUrl,
+      key: values.key ?? runtime.env.LAKEGATE_KEY,
+      ...(runtime.io.fetch ? { fetch: runtime.io.fetch } : {}),
+      query: {
+        mode,
+        format,
+        ...(keys.length > 0 ? { keys: keys.join(',') } : {}),
+        ...(header !== undefined ? { header: String(header) } : {}),
+        ...(delimiter !== undefined ? { delimiter } : {}),
+      },
+      progress: (total) =>
+        show
+          ? new TransferProgress(stderr, `${basename(source!)} -> ${fullName}`, total, stderr.isTTY === true)
+          : undefined,
+    });
+  }
+  ctx.emit(result, () => describeWrite(fullName!, result));
+  return 0;
+}
+
+async function insertCommand(runtime: CliRuntime, rest: string[]): Promise<number> {
+  const named = parseNamed(
+    runtime,
+    rest,
+    { ...WRITE_OPTIONS, json: { type: 'string' } },
+    TABLE_USAGE,
+    'catalog.schema.table',
+  );
+  if (!named) return 0;
+  const { mode, keys } = writeMode(named.values, TABLE_USAGE);
+  if (named.values.json === undefined)
+    throw usageError('insert needs --json with an array of rows', TABLE_USAGE);
+  let rows: unknown;
+  try {
+    rows = JSON.parse(named.values.json);
+  } catch {
+    throw usageError('--json is not valid JSON', TABLE_USAGE);
+  }
+  if (!Array.isArray(rows)) rows = [rows];
+  const result = await named.ctx.client.post<WireWriteResult>(tablePath(named.fullName, 'rows'), {
+    mode,
+    ...(keys.length > 0 ? { keys } : {}),
+    rows,
+  });
+  named.ctx.emit(result, () => describeWrite(named.fullName, result));
+  return 0;
+}
+
+async function historyCommand(runtime: CliRuntime, rest: string[]): Promise<number> {
+  const named = parseNamed(runtime, rest, {}, TABLE_USAGE, 'catalog.schema.table');
+  if (!named) return 0;
+  const body = await named.ctx.client.get<{ versions: Json[] }>(tablePath(named.fullName, 'history'));
+  named.ctx.emit(body, () =>
+    renderTable(
+      ['VERSION', 'OPERATION', 'PRINCIPAL', 'TIMESTAMP', 'ADDED', 'REMOVED', 'UPDATED', 'TOTAL', 'READABLE'],
+      body.versions.map((v) => [
+        String(v['version']),
+        text(v, 'operation'),
+        text(v, 'principal'),
+        text(v, 'timestamp'),
+        String(v['rows_added']),
+        String(v['rows_removed']),
+        String(v['rows_updated']),
+        String(v['rows_total']),
+        v['readable'] === false ? 'no' : 'yes',
+      ]),
+    ),
+  );
+  return 0;
+}
+
 export function tableCommand(runtime: CliRuntime, args: string[]): Promise<number> {
   return securableCommand(
     runtime,
@@ -151,6 +334,11 @@ export function tableCommand(runtime: CliRuntime, args: string[]): Promise<numbe
         if (values.location !== undefined) body['storage_location'] = values.location;
         if (values.comment !== undefined) body['comment'] = values.comment;
         return body;
+      },
+      more: {
+        load: (rest) => loadCommand(runtime, rest),
+        insert: (rest) => insertCommand(runtime, rest),
+        history: (rest) => historyCommand(runtime, rest),
       },
     }),
   );

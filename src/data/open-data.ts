@@ -5,6 +5,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/index.js';
 import { DataEngine } from './engine/index.js';
+import { SqlGovernor } from './sql/index.js';
+import { StatementService } from './statements/index.js';
+import { GovernedTables } from './tables/index.js';
+import { VolumeFiles } from './volumes/index.js';
 
 export interface GovernedDataOptions {
   catalog: Catalog;
@@ -14,10 +18,22 @@ export interface GovernedDataOptions {
   scratchDir?: string;
   memoryLimit?: string;
   threads?: number;
+  /** How many recent versions of a managed table time travel can read (default 20). */
+  retainTableVersions?: number;
+  /** The largest file one volume upload may write (default 5 GiB). */
+  maxVolumeFileBytes?: number;
 }
 
 export interface GovernedData {
   engine: DataEngine;
+  /** Files of volumes, under `<data>/volumes/<volume id>/`. */
+  volumes: VolumeFiles;
+  /** Managed tables: storage, writes, versions and time travel. */
+  tables: GovernedTables;
+  /** The governed rewrite of user SQL (grants, row filters, column masks). */
+  sql: SqlGovernor;
+  /** SQL statements (Databricks Statement Execution semantics) run through the governed rewrite. */
+  statements: StatementService;
   /** Flushes and closes everything, the engine last. */
   close(): Promise<void>;
 }
@@ -34,9 +50,33 @@ export async function openGovernedData(options: GovernedDataOptions): Promise<Go
     ...(options.memoryLimit ? { memoryLimit: options.memoryLimit } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
   });
+  const volumes = new VolumeFiles({
+    catalog: options.catalog,
+    dir: join(base, 'volumes'),
+    ...(options.maxVolumeFileBytes ? { maxFileBytes: options.maxVolumeFileBytes } : {}),
+  });
+  const tables = new GovernedTables({
+    catalog: options.catalog,
+    engine,
+    ...(options.retainTableVersions ? { retainVersions: options.retainTableVersions } : {}),
+  });
+  try {
+    await volumes.open();
+    await tables.open();
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  const sql = new SqlGovernor({ engine, catalog: options.catalog, relations: tables });
+  const statements = new StatementService({ engine, catalog: options.catalog, governor: sql, tables });
   return {
     engine,
+    volumes,
+    tables,
+    sql,
+    statements,
     close: async () => {
+      await statements.close();
       await engine.close();
     },
   };

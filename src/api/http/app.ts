@@ -65,7 +65,7 @@ export function createPipeline(options: PipelineOptions): RequestListener {
         );
       }
     }
-    if (ctx.body === undefined && METHODS_WITH_BODY.has(ctx.method))
+    if (ctx.body === undefined && METHODS_WITH_BODY.has(ctx.method) && !route.streamBody)
       ctx.body = await readBody(ctx.req, maxBodyBytes);
     await route.handle(ctx);
   }

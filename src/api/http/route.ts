@@ -11,18 +11,25 @@ export interface Surface {
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
-  /** Segments: literals, `:name` for one segment. */
+  method: 'GET' | 'HEAD' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
+  /** Segments: literals, `:name` for one segment, and last `*name` for one or more (joined with '/'). */
   path: string;
   surface: Surface;
   /** Routes are authenticated; a public route says so here, visibly. */
   public?: boolean;
+  /**
+   * The handler reads the request body itself, as a stream (file uploads larger than any buffer): the
+   * pipeline does not read it. A SigV4-signed request is still read whole first (the signature covers it).
+   */
+  streamBody?: boolean;
   handle(ctx: RequestContext): Promise<void> | void;
 }
 
 interface CompiledRoute {
   route: Route;
-  segments: Array<{ literal: string } | { param: string }>;
+  segments: Array<{ literal: string } | { param: string } | { rest: string }>;
+  /** Ends in a `*name` segment. */
+  rest: boolean;
 }
 
 export class RouteTable {
@@ -39,7 +46,13 @@ export class RouteTable {
       const segments = route.path
         .split('/')
         .slice(1)
-        .map((s) => (s.startsWith(':') ? { param: s.slice(1) } : { literal: s }));
+        .map((s) =>
+          s.startsWith(':')
+            ? { param: s.slice(1) }
+            : s.startsWith('*')
+              ? { rest: s.slice(1) }
+              : { literal: s },
+        );
       const key = `${route.method} ${route.path}`;
       if (
         segments.every((s) => 'literal' in s) &&
@@ -49,7 +62,7 @@ export class RouteTable {
         this.literal.set(key, route);
       }
       const list = this.byMethod.get(route.method) ?? [];
-      list.push({ route, segments });
+      list.push({ route, segments, rest: segments.some((s) => 'rest' in s) });
       this.byMethod.set(route.method, list);
     }
     return this;
@@ -61,8 +74,9 @@ export class RouteTable {
     const candidates = this.byMethod.get(method);
     if (!candidates) return undefined;
     const parts = rawPath.split('/').slice(1);
-    for (const { route, segments } of candidates) {
-      if (segments.length !== parts.length || !literalsMatch(segments, parts)) continue;
+    for (const { route, segments, rest } of candidates) {
+      if (rest ? parts.length < segments.length : segments.length !== parts.length) continue;
+      if (!literalsMatch(segments, parts)) continue;
       const params = paramsOf(segments, parts);
       if (params) return { route, params };
     }
@@ -90,6 +104,13 @@ function paramsOf(segments: CompiledRoute['segments'], parts: string[]): Record<
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     if ('literal' in segment) continue;
+    if ('rest' in segment) {
+      // Decoded segment by segment, then joined: an encoded '/' ends up a separator like any other.
+      const decoded = parts.slice(i).map(decodeSegment);
+      if (decoded.some((d) => d === undefined)) return undefined;
+      params[segment.rest] = decoded.join('/');
+      return params;
+    }
     const decoded = decodeSegment(parts[i]!);
     if (decoded === undefined || decoded === '') return undefined;
     params[segment.param] = decoded;

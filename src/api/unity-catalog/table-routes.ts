@@ -33,6 +33,25 @@ export function tableRoutes(services: ApiServices): Route[] {
   return [
     jsonRoute('POST', `${UC_PREFIX}/tables`, async (ctx, actor) => {
       const body = readJson(ctx, createTableBody);
+      if (body.table_type === 'MANAGED' && body.columns && body.columns.length > 0) {
+        // A managed table with columns gets its storage too (created and removed with the securable).
+        const created = await services.data.tables.create(
+          actor,
+          `${body.catalog_name}.${body.schema_name}.${body.name}`,
+          {
+            columns: body.columns.map((c) => ({
+              name: c.name,
+              type: c.type_text,
+              ...(c.nullable !== undefined ? { nullable: c.nullable } : {}),
+              ...(c.comment !== undefined ? { comment: c.comment } : {}),
+            })),
+            ...(typeof body.comment === 'string' ? { comment: body.comment } : {}),
+            ...(body.properties ? { properties: body.properties } : {}),
+            ...(body.data_source_format ? { dataSourceFormat: body.data_source_format } : {}),
+          },
+        );
+        return toTableInfo(created, names());
+      }
       const created = await securables.createObject(
         actor,
         body.table_type === 'VIEW' ? 'view' : 'table',
@@ -65,7 +84,12 @@ export function tableRoutes(services: ApiServices): Route[] {
       return toTableInfo(table, names());
     }),
     jsonRoute('DELETE', `${UC_PREFIX}/tables/:full_name`, async (ctx, actor) => {
-      await asTableOrView('table', (type) => securables.delete(actor, type, param(ctx, 'full_name')));
+      // A table's storage goes with it; a view (or a table without storage) is only a securable.
+      await asTableOrView('table', (type) =>
+        type === 'table'
+          ? services.data.tables.drop(actor, param(ctx, 'full_name'))
+          : securables.delete(actor, type, param(ctx, 'full_name')),
+      );
       return {};
     }),
   ];

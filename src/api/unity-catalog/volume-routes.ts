@@ -53,7 +53,10 @@ export function volumeRoutes(services: ApiServices): Route[] {
       return toVolumeInfo(updated, names());
     }),
     jsonRoute('DELETE', `${UC_PREFIX}/volumes/:full_name`, async (ctx, actor) => {
-      await securables.delete(actor, 'volume', param(ctx, 'full_name'));
+      const volume = await securables.get(actor, 'volume', param(ctx, 'full_name'));
+      await securables.delete(actor, 'volume', volume.fullName);
+      // Its files go with it (stored by id, so nothing else can reach them any more).
+      await services.data.volumes.removeVolume(volume.id);
       return {};
     }),
   ];

@@ -1,0 +1,113 @@
+// A governed-SQL world for tests: a real catalog on SQLite, a real locked-down DuckDB engine, and a
+// RelationSource over plain DuckDB tables in their own schema (what the managed-tables service does for
+// real), with helpers to create principals, groups, tables, grants and policies.
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENGINES, openFreshStore } from '../../../test/support/stores.js';
+import { type Actor, type Catalog, openCatalog, type Securable } from '../../catalog/index.js';
+import { DataEngine, sqlIdentifier } from '../engine/index.js';
+import type { RelationSource, TimeTravel } from './relation-source.js';
+
+export const PHYSICAL_SCHEMA = 'lg_physical';
+
+/** Physical table name of a securable (and of its versions: `<name>__v<n>`). */
+export const physicalName = (table: Securable, version?: number) =>
+  `${PHYSICAL_SCHEMA}.${sqlIdentifier(`t_${table.id}${version === undefined ? '' : `__v${version}`}`)}`;
+
+/** Tables stored as plain DuckDB tables; version n is a snapshot table created by `snapshot`. */
+export class DuckDbRelations implements RelationSource {
+  async relationFor(table: Securable, at?: TimeTravel): Promise<string> {
+    return physicalName(table, at?.version);
+  }
+}
+
+export interface SqlWorld {
+  catalog: Catalog;
+  engine: DataEngine;
+  admin: Actor;
+  relations: DuckDbRelations;
+  user(name: string, ...groups: string[]): Promise<Actor>;
+  group(name: string): Promise<void>;
+  /** Creates `main.<schema>.<name>` with columns and rows (SQL VALUES text). */
+  table(fullName: string, columns: Array<[string, string]>, rows: string): Promise<Securable>;
+  /** Copies the table's current rows into version `n`. */
+  snapshot(table: Securable, version: number): Promise<void>;
+  grant(
+    principal: string,
+    type: 'catalog' | 'schema' | 'table',
+    name: string,
+    ...privileges: string[]
+  ): Promise<void>;
+  run(sql: string): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+export async function openSqlWorld(): Promise<SqlWorld> {
+  const home = mkdtempSync(join(tmpdir(), 'lakegate-sql-'));
+  const store = await openFreshStore(ENGINES[0]!);
+  const catalog = openCatalog({ store, masterKey: randomBytes(32) });
+  const bootstrap = await catalog.identity.bootstrapAdmin({});
+  const adminPrincipal = bootstrap.admin;
+  const admin: Actor = {
+    principalId: adminPrincipal.id,
+    name: adminPrincipal.name,
+    kind: 'user',
+    isAdmin: true,
+  };
+  await catalog.securables.ensureMetastore(admin.principalId);
+  const engine = await DataEngine.open({ path: ':memory:', stagingDir: join(home, 'staging') });
+  const run = (sql: string) =>
+    engine.withConnection(
+      async (c) => (await c.runAndReadAll(sql)).getRowObjectsJson() as Array<Record<string, unknown>>,
+    );
+  await run(`CREATE SCHEMA ${PHYSICAL_SCHEMA}`);
+  const created = new Set<string>();
+  return {
+    catalog,
+    engine,
+    admin,
+    relations: new DuckDbRelations(),
+    run,
+    async user(name, ...groups) {
+      const p = await catalog.identity.createPrincipal({ name, kind: 'user' }, admin.principalId);
+      for (const group of groups) await catalog.identity.addMember(group, name, admin.principalId);
+      return { principalId: p.id, name: p.name, kind: 'user', isAdmin: false };
+    },
+    async group(name) {
+      await catalog.identity.createPrincipal({ name, kind: 'group' }, admin.principalId);
+    },
+    async table(fullName, columns, rows) {
+      const [cat, schema] = fullName.split('.') as [string, string];
+      if (!created.has(cat)) {
+        await catalog.securables.createCatalog(admin, cat);
+        created.add(cat);
+      }
+      if (!created.has(`${cat}.${schema}`)) {
+        await catalog.securables.createSchema(admin, `${cat}.${schema}`);
+        created.add(`${cat}.${schema}`);
+      }
+      const table = await catalog.securables.createObject(admin, 'table', fullName, {
+        details: { columns: columns.map(([name, type]) => ({ name, type })) },
+      });
+      const defs = columns.map(([n, t]) => `${sqlIdentifier(n)} ${t}`).join(', ');
+      await run(`CREATE TABLE ${physicalName(table)} (${defs})`);
+      if (rows) await run(`INSERT INTO ${physicalName(table)} VALUES ${rows}`);
+      return table;
+    },
+    async snapshot(table, version) {
+      await run(`CREATE TABLE ${physicalName(table, version)} AS SELECT * FROM ${physicalName(table)}`);
+    },
+    async grant(principal, type, name, ...privileges) {
+      await catalog.securables.updatePermissions(admin, type, name, [{ principal, add: privileges }]);
+    },
+    async close() {
+      await engine.close();
+      await catalog.close();
+      await store.destroy();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
