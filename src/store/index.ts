@@ -9,6 +9,8 @@ export type {
   Database,
   GrantsTable,
   GroupMembersTable,
+  GuardrailsTable,
+  GuardrailVersionsTable,
   LineageEdgesTable,
   ModelAliasesTable,
   ModelVersionsTable,

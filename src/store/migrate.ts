@@ -5,10 +5,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { LakegateError } from '../core/index.js';
 import * as controlPlane from './migrations/0001-control-plane.js';
+import * as guardrails from './migrations/0002-guardrails.js';
 
 /** Every migration, in order. Names sort in the order they must run. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-control-plane': controlPlane,
+  '0002-guardrails': guardrails,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -141,6 +141,30 @@ export interface StateTable {
   value: number;
 }
 
+export interface GuardrailsTable {
+  securable_id: string;
+  /** Bedrock's guardrailId: 12 lower-case letters and digits. */
+  guardrail_id: string;
+  name: string;
+  next_version: number;
+  created_at: string;
+  created_by: string;
+}
+
+/** Version 0 is the DRAFT; numbered versions are snapshots of it. `policy` is JSON. */
+export interface GuardrailVersionsTable {
+  securable_id: string;
+  version: number;
+  name: string;
+  description: string | null;
+  policy: string;
+  status: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface Database {
   principals: PrincipalsTable;
   group_members: GroupMembersTable;
@@ -156,4 +180,6 @@ export interface Database {
   audit_head: AuditHeadTable;
   lineage_edges: LineageEdgesTable;
   control_state: StateTable;
+  guardrails: GuardrailsTable;
+  guardrail_versions: GuardrailVersionsTable;
 }

@@ -34,6 +34,7 @@ const BY_CODE: Record<ErrorCode, BedrockErrorType> = {
   AUTH_PERMISSION_DENIED: { type: 'AccessDeniedException', status: 403, streamType: 'validationException' },
   REQUEST_CANCELLED: { ...VALIDATION, status: 499 },
   QUERY_TIMEOUT: { type: 'ModelTimeoutException', status: 408, streamType: 'modelTimeoutException' },
+  QUERY_OUT_OF_MEMORY: VALIDATION,
   MODEL_UPSTREAM_THROTTLED: { type: 'ThrottlingException', status: 429, streamType: 'throttlingException' },
   RATE_LIMITED: { type: 'ThrottlingException', status: 429, streamType: 'throttlingException' },
   BUDGET_EXCEEDED: {

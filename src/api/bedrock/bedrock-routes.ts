@@ -1,7 +1,7 @@
 // The Bedrock-runtime-compatible surface: what BedrockRuntimeClient calls, on the paths it calls them.
 
 import { z } from 'zod';
-import { LakegateError, type StreamEvent, toLakegateError } from '../../core/index.js';
+import { type ConverseResponse, LakegateError, type StreamEvent, toLakegateError } from '../../core/index.js';
 import type { ConverseInput } from '../../gateway/index.js';
 import { governedRouter } from '../governed-router.js';
 import { clientGone, type RequestContext } from '../http/context.js';
@@ -11,6 +11,12 @@ import { servedByHeaders, withServedBy } from '../http/served-by-headers.js';
 import { jsonBody, parseOrThrow } from '../http/validate.js';
 import type { ApiServices } from '../services.js';
 import { bedrockErrorType, bedrockSurface } from './bedrock-error.js';
+import {
+  ConverseGuard,
+  type ConverseGuardrailConfig,
+  guardedConverseFrames,
+  guardrailConfigOf,
+} from './converse-guardrail.js';
 import { embeddingBodyOf, embeddingResponseToWire } from './embedding-bodies.js';
 import { eventFrame, exceptionFrame } from './event-stream-writer.js';
 import { fromBedrockConverse } from './from-bedrock-converse.js';
@@ -64,6 +70,54 @@ async function* converseFrames(stream: AsyncIterable<StreamEvent>): AsyncGenerat
   }
 }
 
+/** Converse under guardrailConfig: input checked before the model, output after (converse-guardrail.ts). */
+async function guardedConverse(
+  services: ApiServices,
+  ctx: RequestContext,
+  config: ConverseGuardrailConfig,
+  input: ConverseInput,
+): Promise<void> {
+  const router = governedRouter(services, ctx);
+  const modelId = ctx.params.modelId!;
+  // A caller the model call would refuse gets that refusal (audited), not a guardrail's answer.
+  await router.requireCallable(modelId, 'converse');
+  const guard = await ConverseGuard.open(services, ctx, config, 'Converse');
+  const headers: Record<string, string> = { 'x-amzn-requestid': ctx.requestId };
+  let response: ConverseResponse;
+  if (await guard.checkInput(input)) {
+    response = guard.blockedInputResponse();
+  } else {
+    const called = await router.converse(modelId, input);
+    withServedBy(headers, called.servedBy);
+    response = await guard.checkOutput(called.response);
+  }
+  const trace = guard.traceWire();
+  sendJson(ctx.res, 200, { ...converseResponseToWire(response), ...(trace ? { trace } : {}) }, headers);
+}
+
+async function guardedConverseStream(
+  services: ApiServices,
+  ctx: RequestContext,
+  config: ConverseGuardrailConfig,
+  input: ConverseInput,
+): Promise<void> {
+  const router = governedRouter(services, ctx);
+  const modelId = ctx.params.modelId!;
+  // As in guardedConverse: the model call's refusal comes first.
+  await router.requireCallable(modelId, 'converseStream');
+  const guard = await ConverseGuard.open(services, ctx, config, 'ConverseStream');
+  if (await guard.checkInput(input)) {
+    await writeEventStream(ctx, {}, guardedConverseFrames(guard, guard.blockedInputStream()));
+    return;
+  }
+  const { stream, servedBy } = await router.converseStream(modelId, input);
+  await writeEventStream(
+    ctx,
+    servedByHeaders(servedBy),
+    guardedConverseFrames(guard, guard.guardStream(stream)),
+  );
+}
+
 export function bedrockRoutes(services: ApiServices): Route[] {
   return [
     {
@@ -71,7 +125,13 @@ export function bedrockRoutes(services: ApiServices): Route[] {
       path: '/model/:modelId/converse',
       surface: bedrockSurface,
       async handle(ctx) {
-        const input = fromBedrockConverse(jsonBody(ctx.body));
+        const body = jsonBody(ctx.body);
+        const input = fromBedrockConverse(body);
+        const guardrail = guardrailConfigOf(body);
+        if (guardrail) {
+          await guardedConverse(services, ctx, guardrail, input);
+          return;
+        }
         const { response, servedBy } = await governedRouter(services, ctx).converse(
           ctx.params.modelId!,
           input,
@@ -89,7 +149,13 @@ export function bedrockRoutes(services: ApiServices): Route[] {
       path: '/model/:modelId/converse-stream',
       surface: bedrockSurface,
       async handle(ctx) {
-        const input = fromBedrockConverse(jsonBody(ctx.body));
+        const body = jsonBody(ctx.body);
+        const input = fromBedrockConverse(body);
+        const guardrail = guardrailConfigOf(body);
+        if (guardrail) {
+          await guardedConverseStream(services, ctx, guardrail, input);
+          return;
+        }
         const { stream, servedBy } = await governedRouter(services, ctx).converseStream(
           ctx.params.modelId!,
           input,

@@ -218,12 +218,7 @@ export function fromBedrockConverse(body: unknown): ConverseInput {
   const wire: z.infer<typeof converseWire> = isCommonConverseBody(body)
     ? body
     : parseOrThrow(converseWire, body);
-  if (wire.guardrailConfig) {
-    // Silently skipping a guardrail the caller asked for would be worse than refusing the call.
-    throw validationError(
-      'guardrailConfig is not supported by this Lakegate yet; remove it or attach no guardrail.',
-    );
-  }
+  // guardrailConfig is read by the routes (converse-guardrail.ts), which apply it around the model call.
   const messages: Message[] = wire.messages.map((message, m) => ({
     role: message.role,
     content: message.content.map((block, b) => contentBlockOf(block, `messages.${m}.content.${b}`)),
