@@ -1,61 +1,220 @@
 // The model router as a request may use it: every call first asks whether the caller may QUERY what
-// governs the model id (and audits the answer), and carries the request's cancellation and id.
+// governs the model id (and audits the answer), and carries the request's cancellation and id. Every
+// call, refused, failed or answered, is metered into exactly one usage record when a meter is wired.
 // A class rather than an object of closures: one is made per request, and its methods are shared.
 
+import type { Actor } from '../catalog/index.js';
 import { LakegateError } from '../core/index.js';
-import type { ConverseInput, EmbedInput, RouterCallOptions } from '../gateway/index.js';
+import {
+  type AttemptedModel,
+  type ConverseInput,
+  DEFAULT_OUTPUT_ALLOWANCE,
+  type EmbedInput,
+  estimateTokens,
+  MeteredStream,
+  type ModelRef,
+  type RouterCallOptions,
+  type UsageMeter,
+  usageOfNativeBody,
+} from '../gateway/index.js';
 import type { NativeInvokeRequest } from '../models/index.js';
+import type { UsageOperation, UsageRecord } from '../observability/index.js';
 import type { RequestContext } from './http/context.js';
 import type { ApiServices } from './services.js';
 
-class GovernedRouter {
+class GovernedRouter implements AttemptedModel {
   private readonly options: RouterCallOptions;
+  private readonly meter: UsageMeter | undefined;
+  /** The model the router is trying for the current call (the router writes it: see AttemptedModel). */
+  ref: ModelRef | undefined = undefined;
 
   constructor(
     private readonly services: ApiServices,
     private readonly ctx: RequestContext,
   ) {
+    this.meter = services.usage;
     // The pipeline's cancellation when there is one: following it needs no AbortSignal.
     this.options = ctx.cancellation
-      ? { client: ctx.cancellation, requestId: ctx.requestId }
-      : { signal: ctx.signal, requestId: ctx.requestId };
+      ? { client: ctx.cancellation, requestId: ctx.requestId, attempted: this }
+      : { signal: ctx.signal, requestId: ctx.requestId, attempted: this };
   }
 
-  private check(modelId: string, operation: string): Promise<void> {
+  private actor(): Actor {
     const actor = this.ctx.principal;
     // Routes are authenticated before they run; a missing actor here is a wiring bug, not a caller's.
     if (!actor) throw new LakegateError('INTERNAL', 'A model call reached the router without a principal.');
+    return actor;
+  }
+
+  /** Starts the call's usage record (before the access check, so that a refusal is recorded too). */
+  private begin(actor: Actor, operation: UsageOperation, modelId: string): UsageRecord | undefined {
+    this.ref = undefined;
+    return this.meter?.start(actor, operation, modelId, this.ctx.requestId);
+  }
+
+  private check(actor: Actor, modelId: string, operation: string): Promise<void> {
     return this.services.access.check(actor, modelId, operation, this.ctx.requestId);
   }
 
+  /**
+   * Admits the call under the configured limits (after the access check: a caller who may not call the
+   * model takes nothing from anyone's limits), reserving `estimatedTokens`. The admission is settled
+   * with the real usage when the meter finishes the record; throws RATE_LIMITED or BUDGET_EXCEEDED.
+   */
+  private async admit(
+    actor: Actor,
+    modelId: string,
+    record: UsageRecord | undefined,
+    estimatedTokens: () => number,
+  ): Promise<void> {
+    const limits = this.services.limits;
+    if (!limits?.engine.enabled) return;
+    const { engine } = limits;
+    const groups = engine.needsGroups ? await limits.groupNamesOf(actor.principalId) : [];
+    const admission = await engine.admit({
+      actor,
+      groups,
+      keyId: actor.keyId,
+      endpoint: this.services.router.accessName(modelId),
+      estimatedTokens: estimatedTokens(),
+    });
+    if (record) limits.admitted.hold(record, admission);
+    // Without a meter nothing would settle it: hand back what it reserved at once.
+    else void admission.release();
+  }
+
+  private failed(record: UsageRecord | undefined, error: unknown): void {
+    if (record) this.meter?.failed(record, error, this.ref, this.options);
+  }
+
   async converse(modelId: string, input: ConverseInput) {
-    await this.check(modelId, 'converse');
-    return this.services.router.converse(modelId, input, this.options);
+    const actor = this.actor();
+    const record = this.begin(actor, 'converse', modelId);
+    try {
+      await this.check(actor, modelId, 'converse');
+      await this.admit(actor, modelId, record, () => estimateTokens(input));
+      const result = await this.services.router.converse(modelId, input, this.options);
+      if (record) this.meter?.succeeded(record, result.servedBy, this.ref, result.response.usage);
+      return result;
+    } catch (error) {
+      this.failed(record, error);
+      throw error;
+    }
   }
 
   async converseStream(modelId: string, input: ConverseInput) {
-    await this.check(modelId, 'converseStream');
-    return this.services.router.converseStream(modelId, input, this.options);
+    const actor = this.actor();
+    const record = this.begin(actor, 'converseStream', modelId);
+    try {
+      await this.check(actor, modelId, 'converseStream');
+      await this.admit(actor, modelId, record, () => estimateTokens(input));
+      const result = await this.services.router.converseStream(modelId, input, this.options);
+      if (!record || !this.meter) return result;
+      // The record is finished by the stream itself, when it ends, fails or is abandoned.
+      const stream = new MeteredStream(
+        this.meter,
+        record,
+        result.stream,
+        result.servedBy,
+        this.ref,
+        this.options,
+        input,
+      );
+      return { stream, servedBy: result.servedBy };
+    } catch (error) {
+      this.failed(record, error);
+      throw error;
+    }
   }
 
   async embed(modelId: string, input: EmbedInput) {
-    await this.check(modelId, 'embed');
-    return this.services.router.embed(modelId, input, this.options);
+    const actor = this.actor();
+    const record = this.begin(actor, 'embed', modelId);
+    try {
+      await this.check(actor, modelId, 'embed');
+      await this.admit(actor, modelId, record, () => estimateEmbedTokens(input));
+      const result = await this.services.router.embed(modelId, input, this.options);
+      if (record) {
+        const inputTokens = result.response.usage.inputTokens;
+        this.meter?.succeeded(record, result.servedBy, this.ref, {
+          inputTokens,
+          outputTokens: 0,
+          totalTokens: inputTokens,
+        });
+      }
+      return result;
+    } catch (error) {
+      this.failed(record, error);
+      throw error;
+    }
   }
 
+  /** Metered as a call with no tokens: counting is not billed, but it is a call on the model's endpoint. */
   async countTokens(modelId: string, input: ConverseInput) {
-    await this.check(modelId, 'countTokens');
-    return this.services.router.countTokens(modelId, input, this.options);
+    const actor = this.actor();
+    const record = this.begin(actor, 'countTokens', modelId);
+    try {
+      await this.check(actor, modelId, 'countTokens');
+      const result = await this.services.router.countTokens(modelId, input, this.options);
+      if (record) this.meter?.succeeded(record, result.servedBy, this.ref, undefined);
+      return result;
+    } catch (error) {
+      this.failed(record, error);
+      throw error;
+    }
   }
 
   async invokeNative(modelId: string, request: Omit<NativeInvokeRequest, 'modelId'>) {
-    await this.check(modelId, 'invoke');
-    return this.services.router.invokeNative(modelId, request, this.options);
+    const actor = this.actor();
+    const record = this.begin(actor, 'invoke', modelId);
+    try {
+      await this.check(actor, modelId, 'invoke');
+      await this.admit(actor, modelId, record, () => estimateNativeTokens(request.body));
+      const result = await this.services.router.invokeNative(modelId, request, this.options);
+      if (record && this.meter) {
+        const { body, contentType } = result.response;
+        this.meter.succeeded(record, result.servedBy, this.ref, usageOfNativeBody(body, contentType));
+      }
+      return result;
+    } catch (error) {
+      this.failed(record, error);
+      throw error;
+    }
   }
 
   async invokeNativeStream(modelId: string, request: Omit<NativeInvokeRequest, 'modelId'>) {
-    await this.check(modelId, 'invokeStream');
-    return this.services.router.invokeNativeStream(modelId, request, this.options);
+    const actor = this.actor();
+    const record = this.begin(actor, 'invokeStream', modelId);
+    try {
+      await this.check(actor, modelId, 'invokeStream');
+      await this.admit(actor, modelId, record, () => estimateNativeTokens(request.body));
+      const result = await this.services.router.invokeNativeStream(modelId, request, this.options);
+      if (!record || !this.meter) return result;
+      const stream = new MeteredStream(
+        this.meter,
+        record,
+        result.stream,
+        result.servedBy,
+        this.ref,
+        this.options,
+        undefined,
+      );
+      return { stream, servedBy: result.servedBy };
+    } catch (error) {
+      this.failed(record, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Throws the refusal the call itself would get (audited) unless the caller may call this model. For
+   * work done before the call, such as a guardrail's input check, that must not answer a caller the
+   * call would refuse. An allowed caller is audited by the call that follows, not here.
+   */
+  async requireCallable(modelId: string, operation: UsageOperation): Promise<void> {
+    const actor = this.actor();
+    if (await this.services.access.canQuery(actor, modelId)) return;
+    await this.check(actor, modelId, operation);
   }
 
   /** The endpoints and models the caller may QUERY. */
@@ -67,6 +226,18 @@ class GovernedRouter {
     const allowed = await Promise.all(all.map((m) => access.canQuery(actor, m.id)));
     return all.filter((_, i) => allowed[i]);
   }
+}
+
+/** Embedding inputs: ~4 characters per token, nothing generated. */
+function estimateEmbedTokens(input: EmbedInput): number {
+  let chars = 0;
+  for (const text of input.inputs) chars += text.length;
+  return Math.ceil(chars / 4);
+}
+
+/** A native body the gateway does not parse: its size is the input, plus the default output allowance. */
+function estimateNativeTokens(body: Uint8Array | string): number {
+  return Math.ceil(body.length / 4) + DEFAULT_OUTPUT_ALLOWANCE;
 }
 
 export function governedRouter(services: ApiServices, ctx: RequestContext): GovernedRouter {

@@ -1,9 +1,37 @@
 export { backoffDelayMs } from './backoff.js';
+export type {
+  AdmitRequest,
+  BudgetStatus,
+  FailMode,
+  GroupNamesOf,
+  LimitSubject,
+  LimitsEngineOptions,
+  LimitsEvent,
+  LimitsPolicy,
+  LimitsPolicyInput,
+} from './limits/index.js';
+export {
+  Admission,
+  AdmittedCalls,
+  buildPolicy,
+  createLimitsEngine,
+  DEFAULT_OUTPUT_ALLOWANCE,
+  estimateTokens,
+  groupNamesResolver,
+  LimitsEngine,
+  MemoryLimitBackend,
+  policyFromConfig,
+  REDIS_URL_ENV,
+  RedisLimitBackend,
+} from './limits/index.js';
+export type { UsageMeterOptions, UsageSink } from './metering/index.js';
+export { MeteredStream, UsageMeter, usageOfNativeBody } from './metering/index.js';
 export type { ModelAccessOptions } from './model-access.js';
 export { ModelAccess } from './model-access.js';
 export type { ModelRef } from './model-ref.js';
 export { formatModelRef, parseModelRef } from './model-ref.js';
 export type {
+  AttemptedModel,
   ClientCancellation,
   ConverseInput,
   EmbedInput,

@@ -47,6 +47,13 @@ export interface ClientCancellation {
 export interface RouterCallOptions extends CallOptions {
   /** Followed instead of `signal` when given. */
   client?: ClientCancellation;
+  /** Told the model of every attempt as it is made, so a caller can meter which model a failed call reached. */
+  attempted?: AttemptedModel;
+}
+
+/** Where the router writes the model it is trying (no callback: this runs on every attempt). */
+export interface AttemptedModel {
+  ref: ModelRef | undefined;
 }
 export type EmbedInput = Omit<EmbedRequest, 'modelId'>;
 
@@ -250,6 +257,7 @@ export class ModelRouter {
         if (remainingMs <= 0) throw lastError ?? timeoutError(plan.timeout.totalMs, 'total');
         const cutToDeadline = remainingMs <= plan.timeout.attemptMs;
         attempts++;
+        if (options.attempted) options.attempted.ref = ref;
         const attemptTimer = timer(cutToDeadline ? remainingMs : plan.timeout.attemptMs, options);
         try {
           const call: CallOptions = { signal: attemptTimer.signal };

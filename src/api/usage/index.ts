@@ -1,0 +1,2 @@
+export type { UsageRouteDeps } from './usage-routes.js';
+export { METRICS_PATH, USAGE_PATHS, usageRoutes } from './usage-routes.js';
