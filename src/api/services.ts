@@ -1,6 +1,15 @@
 import type { Catalog } from '../catalog/index.js';
 import type { GovernedData } from '../data/index.js';
-import type { ConverseInput, ModelAccess, ModelRouter } from '../gateway/index.js';
+import type {
+  AdmittedCalls,
+  ConverseInput,
+  GroupNamesOf,
+  LimitsEngine,
+  ModelAccess,
+  ModelRouter,
+  UsageMeter,
+} from '../gateway/index.js';
+import type { GuardrailService } from '../guardrails/index.js';
 
 /** What the HTTP surfaces need from the layers below, built once at start-up. */
 export interface ApiServices {
@@ -10,6 +19,15 @@ export interface ApiServices {
   catalog: Catalog;
   /** Governed tables, volumes and SQL. */
   data: GovernedData;
+  /** Meters every model call into the usage store and the Prometheus metrics (absent: calls are not metered). */
+  usage?: UsageMeter;
+  /**
+   * Rate limits, budgets and provisioned concurrency (docs/limits.md), checked after the access check
+   * and settled when the call's usage record is finished (so only with a meter).
+   */
+  limits?: { engine: LimitsEngine; admitted: AdmittedCalls; groupNamesOf: GroupNamesOf };
+  /** Guardrail objects and their application (docs/guardrails.md); absent: guardrailConfig is refused. */
+  guardrails?: GuardrailService;
   /** A provider-independent estimate, for models whose provider cannot count tokens itself. */
   estimateInputTokens(input: ConverseInput): number;
 }

@@ -7,10 +7,22 @@ import { join } from 'node:path';
 import { type Catalog, loadMasterKey, openCatalog, type Securable } from '../catalog/index.js';
 import { type LakegateConfig, LakegateError, textOf } from '../core/index.js';
 import { openGovernedData } from '../data/index.js';
-import { type ConverseInput, ModelAccess, ModelRouter } from '../gateway/index.js';
+import {
+  AdmittedCalls,
+  type ConverseInput,
+  createLimitsEngine,
+  groupNamesResolver,
+  ModelAccess,
+  type ModelRouter,
+  UsageMeter,
+} from '../gateway/index.js';
+import { GuardrailService } from '../guardrails/index.js';
 import { createProviders, type Env, estimateTokens } from '../models/index.js';
+import { PriceTable, UsageMetrics, UsageStore } from '../observability/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { bedrockRoutes, bedrockSurface } from './bedrock/index.js';
+import { filesRoutes, filesSurface } from './files/index.js';
+import { attachedGuardrails, EndpointGuardedRouter, guardrailRoutes } from './guardrails/index.js';
 import { createPipeline } from './http/app.js';
 import { sendJson } from './http/respond.js';
 import { RouteTable, type Surface } from './http/route.js';
@@ -18,7 +30,10 @@ import { lakegateAdminRoutes } from './lakegate-admin/index.js';
 import { openaiRoutes, openaiSurface } from './openai/index.js';
 import { listen } from './server/listen.js';
 import type { ApiServices } from './services.js';
+import { sqlRoutes, sqlSurface } from './sql/index.js';
+import { tableDataRoutes } from './tables/index.js';
 import { ucSurface, unityCatalogRoutes } from './unity-catalog/index.js';
+import { usageRoutes } from './usage/index.js';
 
 export interface ServerSettings {
   host: string;
@@ -40,6 +55,8 @@ export interface RunningServer {
   adminKeyId?: string;
   /** The catalog services of this process (for embedding Lakegate and for tests). */
   catalog: Catalog;
+  /** The usage records of this process (docs/usage.md). */
+  usage: UsageStore;
   /** Closes the listener, the providers, the audit log (flushing it) and the store. */
   close(): Promise<void>;
 }
@@ -67,7 +84,8 @@ const adminSurface: Surface = {
 };
 
 function surfaceFor(rawPath: string): Surface {
-  if (rawPath.startsWith('/model/') || rawPath.startsWith('/guardrail/')) return bedrockSurface;
+  if (rawPath.startsWith('/model/') || rawPath.startsWith('/guardrail/') || rawPath.startsWith('/guardrails'))
+    return bedrockSurface;
   if (
     rawPath.startsWith('/v1/') ||
     rawPath.startsWith('/openai/') ||
@@ -75,6 +93,9 @@ function surfaceFor(rawPath: string): Surface {
   )
     return openaiSurface;
   if (rawPath.startsWith('/api/2.1/')) return ucSurface;
+  if (rawPath.startsWith('/api/2.0/fs/')) return filesSurface;
+  if (rawPath.startsWith('/api/2.0/lakegate/')) return ucSurface;
+  if (rawPath.startsWith('/api/2.0/sql/')) return sqlSurface;
   return adminSurface;
 }
 
@@ -172,7 +193,12 @@ async function startWithCatalog(
   if (config.routing.defaultProvider) routerOptions.defaultProvider = config.routing.defaultProvider;
   if (config.routing.retry) routerOptions.retry = config.routing.retry;
   if (config.routing.timeout) routerOptions.timeout = config.routing.timeout;
-  const router = new ModelRouter(routerOptions);
+  // Endpoints may attach a guardrail (docs/guardrails.md); the router applies it for every surface.
+  const router = new EndpointGuardedRouter(
+    routerOptions,
+    attachedGuardrails(config.endpoints),
+    () => guardrails,
+  );
   const endpoints = await registerServingEndpoints(catalog, admin.admin.id, {
     endpoints: Object.keys(config.endpoints),
     providers: [...providers.keys()],
@@ -180,6 +206,46 @@ async function startWithCatalog(
   const access = new ModelAccess({ router, authorizer: catalog.authorizer, audit: catalog.audit, endpoints });
   const data = await openGovernedData({ catalog, home: settings.home });
   const services: ApiServices = { router, access, catalog, data, estimateInputTokens };
+  // Guardrails (docs/guardrails.md): catalog securables in system.guardrails; topics judged by embeddings.
+  const guardrailEmbeddingModel = config.guardrails?.embeddingModel ?? 'local/embed';
+  const guardrails = new GuardrailService({
+    db: store.db,
+    catalog,
+    admin: { principalId: admin.admin.id, name: admin.admin.name, kind: 'user', isAdmin: true },
+    embed: async (texts) =>
+      (await router.embed(guardrailEmbeddingModel, { inputs: texts })).response.embeddings.map((e) =>
+        Array.from(e),
+      ),
+    ...(config.guardrails?.topicThreshold !== undefined
+      ? { topicThreshold: config.guardrails.topicThreshold }
+      : {}),
+  });
+  services.guardrails = guardrails;
+  // Usage: one record per model call, in <home>/usage/usage.duckdb (docs/usage.md). DuckDB creates its
+  // files with the process umask: the owner-only folder is what keeps them private.
+  const usageDir = join(settings.home, 'usage');
+  mkdirSync(usageDir, { recursive: true, mode: 0o700 });
+  const usageStore = await UsageStore.open({
+    path: join(usageDir, 'usage.duckdb'),
+    onError: (error) =>
+      settings.log?.(`usage: writing records failed, will retry: ${(error as Error).message}`),
+  });
+  // Limits (docs/limits.md): in process, or shared by every replica through LAKEGATE_REDIS_URL.
+  const limits = createLimitsEngine(config, env, {
+    // Events carry names and amounts only; the backend's message never includes its URL.
+    onEvent: (event) => settings.log?.(`limits: ${JSON.stringify(event)}`),
+  });
+  const admitted = new AdmittedCalls();
+  services.limits = { engine: limits, admitted, groupNamesOf: groupNamesResolver(identity) };
+  const meter = new UsageMeter({
+    sink: usageStore,
+    metrics: new UsageMetrics(),
+    prices: PriceTable.shipped(config.pricing ?? {}),
+    router,
+    estimateInputTokens,
+    onFinished: (record) => admitted.finished(record),
+  });
+  services.usage = meter;
 
   const routes = new RouteTable()
     .add({
@@ -190,9 +256,14 @@ async function startWithCatalog(
       handle: (ctx) => sendJson(ctx.res, 200, { status: 'ok' }),
     })
     .add(...bedrockRoutes(services))
+    .add(...guardrailRoutes(guardrails))
     .add(...openaiRoutes(services))
     .add(...unityCatalogRoutes(services))
-    .add(...lakegateAdminRoutes(services));
+    .add(...lakegateAdminRoutes(services))
+    .add(...filesRoutes(services))
+    .add(...tableDataRoutes(services))
+    .add(...sqlRoutes(services))
+    .add(...usageRoutes(services, { store: usageStore, meter }));
 
   const log = settings.log ?? (() => undefined);
   const pipeline = createPipeline({
@@ -212,6 +283,8 @@ async function startWithCatalog(
     server = await listen(settings.host, settings.port, pipeline);
   } catch (error) {
     await data.close();
+    await usageStore.close();
+    await limits.close();
     throw error;
   }
 
@@ -219,10 +292,14 @@ async function startWithCatalog(
     url: server.url,
     port: server.port,
     catalog,
+    usage: usageStore,
     close: async () => {
       await server.close();
       await Promise.all([...providers.values()].map((p) => p.close?.()));
       await data.close();
+      // After the listener: calls still finishing have written their records by now.
+      await usageStore.close();
+      await limits.close();
       await catalog.close();
       await store.close();
     },

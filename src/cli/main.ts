@@ -7,6 +7,8 @@ import { AUDIT_USAGE, auditCommand } from './audit-command.js';
 import { CATALOG_USAGE, catalogCommand } from './catalog-command.js';
 import { CliError } from './cli-error.js';
 import type { CliIo, CliRuntime } from './command-context.js';
+import { DEMO_USAGE, demoCommand } from './demo-command.js';
+import { FS_USAGE, fsCommand } from './fs-command.js';
 import { FUNCTION_USAGE, functionCommand } from './function-command.js';
 import { GRANT_USAGE, grantCommand, permissionsCommand } from './grant-command.js';
 import { GROUPS_USAGE, groupsCommand } from './groups-command.js';
@@ -15,8 +17,10 @@ import { LINEAGE_USAGE, lineageCommand } from './lineage-command.js';
 import { MODEL_USAGE, modelCommand } from './model-command.js';
 import { PRINCIPALS_USAGE, principalsCommand } from './principals-command.js';
 import { SCHEMA_USAGE, schemaCommand } from './schema-command.js';
+import { SQL_USAGE, sqlCommand } from './sql-command.js';
 import { TABLE_USAGE, tableCommand } from './table-command.js';
 import { UP_HELP, upCommand } from './up-command.js';
+import { USAGE_USAGE, usageCommand } from './usage-command.js';
 import { VOLUME_USAGE, volumeCommand } from './volume-command.js';
 import { WHOAMI_USAGE, whoamiCommand } from './whoami-command.js';
 
@@ -29,6 +33,8 @@ Commands:
   schema        list, create, get, delete schemas
   table         list, create, get, delete tables (metadata)
   volume        list, create, get, delete volumes
+  fs            files in volumes: ls, cp, cat, rm, mkdir (like the Databricks CLI's fs)
+  demo          create the demo insurer: tables, documents, users, row filters and masks
   function      list, create, get, delete functions
   model         registered models, their versions and aliases
   grant         grant privileges:  lakegate grant SELECT on table main.claims.raw to analysts
@@ -39,6 +45,8 @@ Commands:
   keys          API keys: create (shown once), list, revoke
   audit         the audit log: list, verify
   lineage       upstream and downstream lineage, drawn as a tree
+  sql           run SQL as your principal:  lakegate sql "SELECT ..."  (no statement: interactive)
+  usage         model usage and cost:  lakegate usage --by principal --since 7d
   whoami        the principal your key acts as
 
   help          show this help (lakegate <command> --help for a command's)
@@ -55,6 +63,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   schema: { run: schemaCommand, usage: SCHEMA_USAGE },
   table: { run: tableCommand, usage: TABLE_USAGE },
   volume: { run: volumeCommand, usage: VOLUME_USAGE },
+  fs: { run: fsCommand, usage: FS_USAGE },
+  demo: { run: demoCommand, usage: DEMO_USAGE },
   function: { run: functionCommand, usage: FUNCTION_USAGE },
   model: { run: modelCommand, usage: MODEL_USAGE },
   grant: { run: (runtime, args) => grantCommand(runtime, args, 'grant'), usage: GRANT_USAGE },
@@ -65,6 +75,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   keys: { run: keysCommand, usage: KEYS_USAGE },
   audit: { run: auditCommand, usage: AUDIT_USAGE },
   lineage: { run: lineageCommand, usage: LINEAGE_USAGE },
+  sql: { run: sqlCommand, usage: SQL_USAGE },
+  usage: { run: usageCommand, usage: USAGE_USAGE },
   whoami: { run: whoamiCommand, usage: WHOAMI_USAGE },
 };
 

@@ -282,3 +282,115 @@ describe('parseConfig refuses', () => {
     ]);
   });
 });
+
+describe('parseConfig: limits', () => {
+  it('accepts rate limits, budgets and concurrency, filling in the defaults', () => {
+    const config = parseConfig(
+      yaml([
+        'limits:',
+        '  rateLimits:',
+        '    - { key: user, calls: 60 }',
+        '    - { name: claims-team-tpm, key: user_group, principal: claims, tokens: 200000, renewalPeriod: hour }',
+        '    - { key: api_key, principal: lgk_0123, calls: 10, endpoint: chat }',
+        '  budgets:',
+        '    - { key: user_group, principal: claims, amountUsd: 500, period: month }',
+        '    - { key: endpoint, amountUsd: 20.5, period: day, mode: alert, alertAt: [0.5, 1] }',
+        'endpoints:',
+        '  chat:',
+        '    served: [{ model: a/b }]',
+        '    rateLimits: [{ key: endpoint, calls: 1000 }, { key: user, tokens: 50000 }]',
+        '    concurrency: { capacity: 8, reserved: [{ key: user_group, principal: claims, slots: 3 }] }',
+      ]),
+      SOURCE,
+    );
+    expect(config.limits).toEqual({
+      failMode: 'open',
+      redisTimeoutMs: 250,
+      leaseSeconds: 60,
+      rateLimits: [
+        { key: 'user', calls: 60, renewalPeriod: 'minute' },
+        {
+          name: 'claims-team-tpm',
+          key: 'user_group',
+          principal: 'claims',
+          tokens: 200000,
+          renewalPeriod: 'hour',
+        },
+        { key: 'api_key', principal: 'lgk_0123', calls: 10, endpoint: 'chat', renewalPeriod: 'minute' },
+      ],
+      budgets: [
+        {
+          key: 'user_group',
+          principal: 'claims',
+          amountUsd: 500,
+          period: 'month',
+          mode: 'block',
+          alertAt: [0.8, 1],
+        },
+        { key: 'endpoint', amountUsd: 20.5, period: 'day', mode: 'alert', alertAt: [0.5, 1] },
+      ],
+    });
+    expect(config.endpoints['chat']?.rateLimits).toEqual([
+      { key: 'endpoint', calls: 1000, renewalPeriod: 'minute' },
+      { key: 'user', tokens: 50000, renewalPeriod: 'minute' },
+    ]);
+    expect(config.endpoints['chat']?.concurrency).toEqual({
+      capacity: 8,
+      reserved: [{ key: 'user_group', principal: 'claims', slots: 3 }],
+    });
+  });
+
+  it('leaves limits out when none are configured', () => {
+    expect(parseConfig('', SOURCE).limits).toBeUndefined();
+    expect(parseConfig(yaml(['limits: {}']), SOURCE).limits).toEqual({
+      failMode: 'open',
+      redisTimeoutMs: 250,
+      leaseSeconds: 60,
+      rateLimits: [],
+      budgets: [],
+    });
+  });
+
+  it('refuses bad limits, each at its own path', () => {
+    const { issues } = problemsOf(
+      yaml([
+        'limits:',
+        '  failMode: shut',
+        '  rateLimits:',
+        '    - { key: user, calls: 10, tokens: 100 }',
+        '    - { key: user }',
+        '    - { key: everyone, calls: 1 }',
+        '    - { key: endpoint, principal: alice, calls: 1 }',
+        '    - { key: user, calls: 0, renewalPeriod: week }',
+        '    - { key: user, calls: 5, renewal_period: minute }',
+        '  budgets:',
+        '    - { key: user, amountUsd: -1, period: year }',
+        '    - { key: user, amountUsd: 5, period: day, mode: warn }',
+        'endpoints:',
+        '  chat:',
+        '    served: [{ model: a/b }]',
+        '    rateLimits: [{ key: user, calls: 1, endpoint: other }]',
+        '    concurrency: { capacity: 2, reserved: [{ key: user, principal: a, slots: 2 }, { key: user_group, principal: b, slots: 1 }] }',
+      ]),
+    );
+    expect(issues).toEqual([
+      // An endpoint's own limits already apply to that endpoint.
+      { path: 'endpoints.chat.rateLimits.0.endpoint', message: 'unknown field' },
+      {
+        path: 'endpoints.chat.concurrency.reserved',
+        message: 'reserved slots add up to 3, more than the capacity 2',
+      },
+      { path: 'limits.failMode', message: expect.any(String) },
+      { path: 'limits.rateLimits.0.calls', message: 'give exactly one of calls or tokens' },
+      { path: 'limits.rateLimits.1.calls', message: 'give exactly one of calls or tokens' },
+      { path: 'limits.rateLimits.2.key', message: expect.any(String) },
+      { path: 'limits.rateLimits.3.principal', message: 'an endpoint limit names no principal' },
+      { path: 'limits.rateLimits.4.calls', message: expect.any(String) },
+      { path: 'limits.rateLimits.4.renewalPeriod', message: expect.any(String) },
+      { path: 'limits.rateLimits.5.renewal_period', message: 'unknown field' },
+      { path: 'limits.budgets.0.amountUsd', message: expect.any(String) },
+      { path: 'limits.budgets.0.period', message: expect.any(String) },
+      { path: 'limits.budgets.1.mode', message: expect.any(String) },
+    ]);
+  });
+});

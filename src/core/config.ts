@@ -90,6 +90,104 @@ const timeoutSchema = z.strictObject({
   totalMs: z.number().int().min(100).max(3_600_000).default(180_000),
 });
 
+// --- Gateway limits: rate limits, budgets and provisioned concurrency (enforced by src/gateway/limits,
+// described in docs/limits.md). The fields follow Databricks AI Gateway's `rate_limits` (calls | tokens,
+// renewal period, key, principal) in this file's camelCase.
+const limitKey = z.enum(['api_key', 'user', 'service_principal', 'user_group', 'endpoint']);
+const principalKey = z.enum(['user', 'service_principal', 'user_group']);
+const limitName = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names use letters, digits, "_", "." and "-"');
+
+const rateLimitFields = {
+  /** Stable identity of the counter across restarts and config edits; derived from the rule when omitted. */
+  name: limitName.optional(),
+  calls: z.number().int().min(1).max(1e10).optional(),
+  tokens: z.number().int().min(1).max(1e10).optional(),
+  renewalPeriod: z.enum(['minute', 'hour', 'day']).default('minute'),
+  /** Who is counted: each API key, user, service principal, group, or endpoint has its own counter... */
+  key: limitKey,
+  /** ...unless one is named here (a principal or group name, or an API key id): then only that one. */
+  principal: z.string().min(1).optional(),
+};
+
+function checkLimitRule(
+  rule: {
+    calls?: number | undefined;
+    tokens?: number | undefined;
+    key: string;
+    principal?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if ((rule.calls === undefined) === (rule.tokens === undefined))
+    ctx.addIssue({ code: 'custom', path: ['calls'], message: 'give exactly one of calls or tokens' });
+  if (rule.key === 'endpoint' && rule.principal !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['principal'], message: 'an endpoint limit names no principal' });
+}
+
+const endpointRateLimitSchema = z.strictObject(rateLimitFields).superRefine(checkLimitRule);
+const rateLimitSchema = z
+  .strictObject({
+    ...rateLimitFields,
+    /** Only calls to this endpoint (or model id) count. */
+    endpoint: z.string().min(1).optional(),
+  })
+  .superRefine(checkLimitRule);
+
+const budgetSchema = z
+  .strictObject({
+    name: limitName.optional(),
+    key: limitKey,
+    principal: z.string().min(1).optional(),
+    endpoint: z.string().min(1).optional(),
+    amountUsd: z.number().positive().max(1e9),
+    period: z.enum(['day', 'month']),
+    /** block: refuse calls once spent; alert: only report the crossings of `alertAt`. */
+    mode: z.enum(['block', 'alert']).default('block'),
+    /** Fractions of the amount whose crossing raises an alert event. */
+    alertAt: z.array(z.number().positive().max(10)).default([0.8, 1]),
+  })
+  .superRefine((budget, ctx) => {
+    if (budget.key === 'endpoint' && budget.principal !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['principal'], message: 'an endpoint budget names no principal' });
+  });
+
+const concurrencySchema = z
+  .strictObject({
+    /** Calls the endpoint serves at once, over all replicas. */
+    capacity: z.number().int().min(1).max(1_000_000),
+    /** Slots kept for a principal or group; shared traffic may use only capacity minus these. */
+    reserved: z
+      .array(
+        z.strictObject({ key: principalKey, principal: z.string().min(1), slots: z.number().int().min(1) }),
+      )
+      .default([]),
+  })
+  .superRefine((concurrency, ctx) => {
+    const reserved = concurrency.reserved.reduce((sum, r) => sum + r.slots, 0);
+    if (reserved > concurrency.capacity)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reserved'],
+        message: `reserved slots add up to ${reserved}, more than the capacity ${concurrency.capacity}`,
+      });
+  });
+
+const limitsSchema = z.strictObject({
+  /** When the shared store (Redis) cannot be reached: admit without limits (open) or refuse with 503 (closed). */
+  failMode: z.enum(['open', 'closed']).default('open'),
+  /** How long one limits round trip to Redis may take before it counts as unreachable. */
+  redisTimeoutMs: z.number().int().min(1).max(60_000).default(250),
+  /** How long a concurrency slot outlives a replica that stopped renewing it (it crashed). */
+  leaseSeconds: z.number().int().min(5).max(3_600).default(60),
+  rateLimits: z.array(rateLimitSchema).default([]),
+  budgets: z.array(budgetSchema).default([]),
+});
+export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
+export type EndpointRateLimitConfig = z.infer<typeof endpointRateLimitSchema>;
+export type BudgetConfig = z.infer<typeof budgetSchema>;
+export type ConcurrencyConfig = z.infer<typeof concurrencySchema>;
+export type LimitsConfig = z.infer<typeof limitsSchema>;
+
 export const endpointConfigSchema = z
   .strictObject({
     task: z.enum(['chat', 'embeddings']).default('chat'),
@@ -107,6 +205,20 @@ export const endpointConfigSchema = z
     fallbacks: z.array(providerModelRef).default([]),
     retry: retrySchema.default({ attempts: 2, initialDelayMs: 200, maxDelayMs: 5_000 }),
     timeout: timeoutSchema.default({ attemptMs: 60_000, totalMs: 180_000 }),
+    rateLimits: z.array(endpointRateLimitSchema).optional(),
+    concurrency: concurrencySchema.optional(),
+    /** A guardrail applied to every call of the endpoint (docs/guardrails.md): id, version, directions. */
+    guardrail: z
+      .strictObject({
+        id: z.string().min(1),
+        version: z
+          .string()
+          .regex(/^(DRAFT|[1-9]\d*)$/, 'DRAFT or a version number')
+          .default('DRAFT'),
+        input: z.boolean().default(true),
+        output: z.boolean().default(true),
+      })
+      .optional(),
   })
   .superRefine((endpoint, ctx) => {
     const withShare = endpoint.served.filter((s) => s.traffic !== undefined);
@@ -134,6 +246,21 @@ export type TimeoutPolicy = z.infer<typeof timeoutSchema>;
 
 const nameKey = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names use letters, digits, "_", "." and "-"');
 
+// --- Pricing: overrides of the price table shipped in src/observability/prices.json (docs/usage.md).
+const usdPerMillion = z.number().min(0).max(1_000_000);
+/** One model's prices in US dollars per million tokens; cache reads and writes default to the input price. */
+export const modelPriceSchema = z.strictObject({
+  input: usdPerMillion,
+  output: usdPerMillion,
+  cacheRead: usdPerMillion.optional(),
+  cacheWrite: usdPerMillion.optional(),
+  /** The fraction taken off for batch inference (0.5 = half price). */
+  batchDiscount: z.number().min(0).max(1).optional(),
+});
+export type ModelPriceConfig = z.infer<typeof modelPriceSchema>;
+/** `provider/model` (a configured provider name), or `provider/*` for every model of a provider. */
+const pricingKey = z.string().regex(/^[A-Za-z0-9_.-]+\/.+$/, 'must be "provider/model" or "provider/*"');
+
 export const configSchema = z.strictObject({
   server: z
     .strictObject({
@@ -158,6 +285,18 @@ export const configSchema = z.strictObject({
       timeout: timeoutSchema.optional(),
     })
     .default({}),
+  limits: limitsSchema.optional(),
+  /** Price overrides by `provider/model`, over the shipped price table. */
+  pricing: z.record(pricingKey, modelPriceSchema).optional(),
+  /** Guardrails (docs/guardrails.md): the embedding model denied topics are judged with, and its threshold. */
+  guardrails: z
+    .strictObject({
+      /** `provider/model`; `local/embed` (default) works offline. */
+      embeddingModel: z.string().min(1).optional(),
+      /** Cosine similarity at or above which a text is about a denied topic (default 0.5). */
+      topicThreshold: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
 });
 
 export type LakegateConfig = z.infer<typeof configSchema>;

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   AUTH_PERMISSION_DENIED: { category: 'policy', status: 403 },
   REQUEST_CANCELLED: { category: 'user', status: 499 },
   QUERY_TIMEOUT: { category: 'user', status: 408 },
+  /** A query needed more memory than the data engine's limit allows (and could not spill). */
+  QUERY_OUT_OF_MEMORY: { category: 'user', status: 400 },
   /** A gateway rate limit or provisioned-concurrency pool of ours is full; `retryAfterMs` says when to retry. */
   RATE_LIMITED: { category: 'policy', status: 429 },
   /** A blocking spend budget is used up until its period renews (429 like OpenAI's `insufficient_quota`). */

@@ -1,9 +1,17 @@
-export type { EndpointConfig, LakegateConfig, ProviderConfig, RetryPolicy, TimeoutPolicy } from './config.js';
+export type {
+  EndpointConfig,
+  LakegateConfig,
+  ModelPriceConfig,
+  ProviderConfig,
+  RetryPolicy,
+  TimeoutPolicy,
+} from './config.js';
 export {
   configSchema,
   DEFAULT_RETRY,
   DEFAULT_TIMEOUT,
   endpointConfigSchema,
+  modelPriceSchema,
   parseConfig,
   providerConfigSchema,
 } from './config.js';

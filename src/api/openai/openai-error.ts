@@ -18,6 +18,7 @@ const TYPES: Record<ErrorCode, { type: string; code: string | null }> = {
   AUTH_PERMISSION_DENIED: { type: 'permission_error', code: 'permission_denied' },
   REQUEST_CANCELLED: { type: 'invalid_request_error', code: 'request_cancelled' },
   QUERY_TIMEOUT: { type: 'timeout_error', code: 'query_timeout' },
+  QUERY_OUT_OF_MEMORY: { type: 'invalid_request_error', code: 'query_out_of_memory' },
   MODEL_UPSTREAM_THROTTLED: { type: 'rate_limit_error', code: 'rate_limit_exceeded' },
   RATE_LIMITED: { type: 'rate_limit_error', code: 'rate_limit_exceeded' },
   BUDGET_EXCEEDED: { type: 'insufficient_quota', code: 'insufficient_quota' },
