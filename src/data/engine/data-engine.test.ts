@@ -62,3 +62,26 @@ describe('DataEngine', () => {
     await expect(running).rejects.toMatchObject({ code: 'REQUEST_CANCELLED' });
   });
 });
+
+describe('DataEngine leases stopped between statements', () => {
+  it('refuses the next statement of work whose caller went away while it was idle', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lakegate-engine-'));
+    const engine = await DataEngine.open({ path: ':memory:', stagingDir: join(home, 'staging') });
+    const controller = new AbortController();
+    let secondRan = false;
+    const work = engine.withConnection(
+      async (c) => {
+        await c.run('SELECT 1');
+        // The caller leaves while no statement is running: an interrupt alone would be forgotten.
+        controller.abort();
+        await c.run('SELECT 2');
+        secondRan = true;
+      },
+      { signal: controller.signal },
+    );
+    await expect(work).rejects.toMatchObject({ code: 'REQUEST_CANCELLED' });
+    expect(secondRan).toBe(false);
+    await engine.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+});

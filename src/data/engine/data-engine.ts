@@ -69,6 +69,48 @@ async function openLockedDown(options: DataEngineOptions, stagingDir: string): P
   return instance;
 }
 
+/** Every method of DuckDBConnection that starts work in the engine (all of them return promises). */
+const STATEMENT_METHODS = new Set([
+  'run',
+  'runAndRead',
+  'runAndReadAll',
+  'runAndReadUntil',
+  'stream',
+  'streamAndRead',
+  'streamAndReadAll',
+  'streamAndReadUntil',
+  'start',
+  'startThenRead',
+  'startThenReadAll',
+  'startThenReadUntil',
+  'startStream',
+  'startStreamThenRead',
+  'startStreamThenReadAll',
+  'startStreamThenReadUntil',
+  'prepare',
+  'extractStatements',
+  'createAppender',
+  'getTableNames',
+]);
+
+/**
+ * The connection as `work` sees it: once the lease is stopped, starting another statement fails at
+ * once instead of running (the interrupt alone reaches only a statement already running).
+ */
+function stoppable(connection: DuckDBConnection, isStopped: () => boolean): DuckDBConnection {
+  return new Proxy(connection, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (typeof property !== 'string' || !STATEMENT_METHODS.has(property)) return value.bind(target);
+      return (...args: unknown[]) => {
+        if (isStopped()) return Promise.reject(new Error('INTERRUPT Error: the lease was stopped.'));
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
 export class DataEngine {
   private closed = false;
   private instance: Promise<DuckDBInstance> | undefined;
@@ -103,17 +145,21 @@ export class DataEngine {
   ): Promise<T> {
     const connection = await (await this.ready()).connect();
     let stopped: 'timeout' | 'cancelled' | undefined;
+    let repeat: NodeJS.Timeout | undefined;
     const stop = (why: 'timeout' | 'cancelled') => {
       if (stopped) return;
       stopped = why;
       connection.interrupt();
+      // DuckDB forgets an interrupt that arrives while the connection is idle (between two statements
+      // of `work`, or before a just-dispatched statement starts): keep interrupting until work ends.
+      repeat = setInterval(() => connection.interrupt(), 10);
     };
     const timer = options.timeoutMs ? setTimeout(() => stop('timeout'), options.timeoutMs) : undefined;
     const onAbort = () => stop('cancelled');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       if (options.signal?.aborted) stop('cancelled');
-      return await work(connection);
+      return await work(stoppable(connection, () => stopped !== undefined));
     } catch (error) {
       if (stopped === 'timeout') {
         throw new LakegateError(
@@ -130,7 +176,9 @@ export class DataEngine {
       throw error;
     } finally {
       if (timer) clearTimeout(timer);
+      if (repeat) clearInterval(repeat);
       options.signal?.removeEventListener('abort', onAbort);
+      // Closing also rolls back a transaction the work left open (e.g. a ROLLBACK refused after a stop).
       connection.closeSync();
     }
   }
