@@ -11,6 +11,7 @@ import {
   AdmittedCalls,
   type ConverseInput,
   createLimitsEngine,
+  EndpointCaches,
   groupNamesResolver,
   ModelAccess,
   type ModelRouter,
@@ -26,6 +27,7 @@ import { attachedGuardrails, EndpointGuardedRouter, guardrailRoutes } from './gu
 import { createPipeline } from './http/app.js';
 import { sendJson } from './http/respond.js';
 import { RouteTable, type Surface } from './http/route.js';
+import { openPayloadLog } from './inference-tables.js';
 import { lakegateAdminRoutes } from './lakegate-admin/index.js';
 import { openaiRoutes, openaiSurface } from './openai/index.js';
 import { listen } from './server/listen.js';
@@ -204,7 +206,21 @@ async function startWithCatalog(
     providers: [...providers.keys()],
   });
   const access = new ModelAccess({ router, authorizer: catalog.authorizer, audit: catalog.audit, endpoints });
-  const data = await openGovernedData({ catalog, home: settings.home });
+  const dataSettings = config.data ?? {};
+  const data = await openGovernedData({
+    catalog,
+    home: settings.home,
+    ...(dataSettings.memoryLimit ? { memoryLimit: dataSettings.memoryLimit } : {}),
+    ...(dataSettings.threads ? { threads: dataSettings.threads } : {}),
+    ...(dataSettings.retainTableVersions ? { retainTableVersions: dataSettings.retainTableVersions } : {}),
+    ...(dataSettings.maxVolumeFileBytes ? { maxVolumeFileBytes: dataSettings.maxVolumeFileBytes } : {}),
+    ...(dataSettings.statementTimeoutSeconds
+      ? { statementTimeoutMs: dataSettings.statementTimeoutSeconds * 1000 }
+      : {}),
+    ...(dataSettings.maxConcurrentStatements
+      ? { maxConcurrentStatements: dataSettings.maxConcurrentStatements }
+      : {}),
+  });
   const services: ApiServices = { router, access, catalog, data, estimateInputTokens };
   // Guardrails (docs/guardrails.md): catalog securables in system.guardrails; topics judged by embeddings.
   const guardrailEmbeddingModel = config.guardrails?.embeddingModel ?? 'local/embed';
@@ -246,6 +262,26 @@ async function startWithCatalog(
     onFinished: (record) => admitted.finished(record),
   });
   services.usage = meter;
+  // Response caches (opt-in per endpoint) and inference tables (docs/usage.md).
+  const responseCache = new EndpointCaches(config.endpoints);
+  if (responseCache.enabled) services.responseCache = responseCache;
+  let payloadLog: Awaited<ReturnType<typeof openPayloadLog>>;
+  try {
+    payloadLog = await openPayloadLog({
+      data,
+      catalog,
+      admin: { principalId: admin.admin.id, name: admin.admin.name, kind: 'user', isAdmin: true },
+      endpoints: config.endpoints,
+      guardrails,
+      ...(settings.log ? { log: settings.log } : {}),
+    });
+  } catch (error) {
+    await data.close();
+    await usageStore.close();
+    await limits.close();
+    throw error;
+  }
+  if (payloadLog) services.payloadLog = payloadLog;
 
   const routes = new RouteTable()
     .add({
@@ -282,6 +318,7 @@ async function startWithCatalog(
   try {
     server = await listen(settings.host, settings.port, pipeline);
   } catch (error) {
+    await payloadLog?.close();
     await data.close();
     await usageStore.close();
     await limits.close();
@@ -296,6 +333,8 @@ async function startWithCatalog(
     close: async () => {
       await server.close();
       await Promise.all([...providers.values()].map((p) => p.close?.()));
+      // Before the tables' engine closes: the last logged calls are written into it.
+      await payloadLog?.close();
       await data.close();
       // After the listener: calls still finishing have written their records by now.
       await usageStore.close();

@@ -394,3 +394,32 @@ describe('parseConfig: limits', () => {
     ]);
   });
 });
+
+describe('parseConfig: data', () => {
+  it('accepts the governed-data settings', () => {
+    const config = parseConfig(
+      yaml([
+        'data:',
+        '  memoryLimit: 4GB',
+        '  threads: 2',
+        '  statementTimeoutSeconds: 60',
+        '  retainTableVersions: 5',
+      ]),
+      SOURCE,
+    );
+    expect(config.data).toEqual({
+      memoryLimit: '4GB',
+      threads: 2,
+      statementTimeoutSeconds: 60,
+      retainTableVersions: 5,
+    });
+  });
+
+  it('reports a bad setting at its path', () => {
+    expect(pathsOf(yaml(['data:', '  memoryLimit: lots', '  threads: 0', '  statementTimeout: 5']))).toEqual([
+      'data.memoryLimit',
+      'data.threads',
+      'data.statementTimeout',
+    ]);
+  });
+});

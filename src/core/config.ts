@@ -219,6 +219,28 @@ export const endpointConfigSchema = z
         output: z.boolean().default(true),
       })
       .optional(),
+    /** Exact-match response cache for Converse (docs/usage.md), per principal, in process. */
+    cache: z
+      .strictObject({
+        ttlSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 3600)
+          .default(300),
+        maxEntries: z.number().int().min(1).max(1_000_000).default(1000),
+      })
+      .optional(),
+    /** Request and response payloads logged to a governed table (docs/usage.md, inference tables). */
+    inferenceTable: z
+      .strictObject({
+        table: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be "catalog.schema.table"'),
+        /** The share of calls logged, 0..1 (1 = every call). */
+        sampleRate: z.number().min(0).max(1).default(1),
+      })
+      .optional(),
   })
   .superRefine((endpoint, ctx) => {
     const withShare = endpoint.served.filter((s) => s.traffic !== undefined);
@@ -286,6 +308,25 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   limits: limitsSchema.optional(),
+  /** Governed tables and SQL (docs/tables.md, docs/sql.md). */
+  data: z
+    .strictObject({
+      /** DuckDB's memory_limit, e.g. `4GB`; beyond it queries spill to disk or fail with a clear error. */
+      memoryLimit: z
+        .string()
+        .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'must be a size such as 4GB or 512MiB')
+        .optional(),
+      threads: z.number().int().min(1).max(256).optional(),
+      /** A SQL statement running longer than this is stopped (QUERY_TIMEOUT). */
+      statementTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+      /** Statements running at once; more wait their turn. */
+      maxConcurrentStatements: z.number().int().min(1).max(64).optional(),
+      /** How many recent versions of a table time travel can read. */
+      retainTableVersions: z.number().int().min(1).max(10_000).optional(),
+      /** The largest file one volume upload may write, in bytes. */
+      maxVolumeFileBytes: z.number().int().min(1024).optional(),
+    })
+    .optional(),
   /** Price overrides by `provider/model`, over the shipped price table. */
   pricing: z.record(pricingKey, modelPriceSchema).optional(),
   /** Guardrails (docs/guardrails.md): the embedding model denied topics are judged with, and its threshold. */

@@ -22,6 +22,10 @@ export interface GovernedDataOptions {
   retainTableVersions?: number;
   /** The largest file one volume upload may write (default 5 GiB). */
   maxVolumeFileBytes?: number;
+  /** A statement running longer is stopped (default 5 minutes). */
+  statementTimeoutMs?: number;
+  /** Statements running at once (default 4). */
+  maxConcurrentStatements?: number;
 }
 
 export interface GovernedData {
@@ -68,7 +72,14 @@ export async function openGovernedData(options: GovernedDataOptions): Promise<Go
     throw error;
   }
   const sql = new SqlGovernor({ engine, catalog: options.catalog, relations: tables });
-  const statements = new StatementService({ engine, catalog: options.catalog, governor: sql, tables });
+  const statements = new StatementService({
+    engine,
+    catalog: options.catalog,
+    governor: sql,
+    tables,
+    ...(options.statementTimeoutMs ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+    ...(options.maxConcurrentStatements ? { maxConcurrent: options.maxConcurrentStatements } : {}),
+  });
   return {
     engine,
     volumes,
