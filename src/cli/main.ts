@@ -12,6 +12,7 @@ import { FS_USAGE, fsCommand } from './fs-command.js';
 import { FUNCTION_USAGE, functionCommand } from './function-command.js';
 import { GRANT_USAGE, grantCommand, permissionsCommand } from './grant-command.js';
 import { GROUPS_USAGE, groupsCommand } from './groups-command.js';
+import { GUARDRAILS_USAGE, guardrailsCommand } from './guardrails-command.js';
 import { KEYS_USAGE, keysCommand } from './keys-command.js';
 import { LINEAGE_USAGE, lineageCommand } from './lineage-command.js';
 import { MODEL_USAGE, modelCommand } from './model-command.js';
@@ -47,6 +48,7 @@ Commands:
   lineage       upstream and downstream lineage, drawn as a tree
   sql           run SQL as your principal:  lakegate sql "SELECT ..."  (no statement: interactive)
   usage         model usage and cost:  lakegate usage --by principal --since 7d
+  guardrails    guardrails: list, get, create, update, version, delete, apply (exit 3 when it intervened)
   whoami        the principal your key acts as
 
   help          show this help (lakegate <command> --help for a command's)
@@ -77,6 +79,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   lineage: { run: lineageCommand, usage: LINEAGE_USAGE },
   sql: { run: sqlCommand, usage: SQL_USAGE },
   usage: { run: usageCommand, usage: USAGE_USAGE },
+  guardrails: { run: guardrailsCommand, usage: GUARDRAILS_USAGE },
   whoami: { run: whoamiCommand, usage: WHOAMI_USAGE },
 };
 
