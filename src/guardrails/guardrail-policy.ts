@@ -15,7 +15,7 @@ const perDirection = {
   outputEnabled: z.boolean().optional(),
 };
 
-const piiEntityConfig = z.object({
+const piiEntityConfig = z.strictObject({
   type: z.enum(PII_ENTITY_TYPES),
   action: sensitiveAction,
   inputAction: sensitiveAction.optional(),
@@ -24,7 +24,7 @@ const piiEntityConfig = z.object({
 });
 
 /** Custom patterns run on every guarded text: bounded in length, and they must compile. */
-const regexConfig = z.object({
+const regexConfig = z.strictObject({
   name: z.string().min(1).max(100),
   description: z.string().max(1000).optional(),
   pattern: z
@@ -45,7 +45,7 @@ const regexConfig = z.object({
   ...perDirection,
 });
 
-const topicConfig = z.object({
+const topicConfig = z.strictObject({
   name: z
     .string()
     .min(1)
@@ -59,21 +59,21 @@ const topicConfig = z.object({
   ...perDirection,
 });
 
-const wordConfig = z.object({
+const wordConfig = z.strictObject({
   text: z.string().min(1).max(100),
   inputAction: blockOrNone.optional(),
   outputAction: blockOrNone.optional(),
   ...perDirection,
 });
 
-const managedWordsConfig = z.object({
+const managedWordsConfig = z.strictObject({
   type: z.literal('PROFANITY'),
   inputAction: blockOrNone.optional(),
   outputAction: blockOrNone.optional(),
   ...perDirection,
 });
 
-const contentFilterConfig = z.object({
+const contentFilterConfig = z.strictObject({
   type: z.enum(['SEXUAL', 'VIOLENCE', 'HATE', 'INSULTS', 'MISCONDUCT', 'PROMPT_ATTACK']),
   inputStrength: strength,
   outputStrength: strength,
@@ -84,7 +84,7 @@ const contentFilterConfig = z.object({
   ...perDirection,
 });
 
-const groundingFilterConfig = z.object({
+const groundingFilterConfig = z.strictObject({
   type: z.enum(['GROUNDING', 'RELEVANCE']),
   threshold: z.number().min(0).max(0.99),
   action: blockOrNone.optional(),
@@ -92,27 +92,29 @@ const groundingFilterConfig = z.object({
 });
 
 /** Tiers choose Bedrock's model generation; there is one implementation here, so any tier is that one. */
-const tierConfig = z.object({ tierName: z.string() }).optional();
+const tierConfig = z.strictObject({ tierName: z.string() }).optional();
 
-export const guardrailPolicySchema = z.object({
-  topicPolicyConfig: z.object({ topicsConfig: z.array(topicConfig).min(1).max(30), tierConfig }).optional(),
+export const guardrailPolicySchema = z.strictObject({
+  topicPolicyConfig: z
+    .strictObject({ topicsConfig: z.array(topicConfig).min(1).max(30), tierConfig })
+    .optional(),
   contentPolicyConfig: z
-    .object({ filtersConfig: z.array(contentFilterConfig).min(1).max(6), tierConfig })
+    .strictObject({ filtersConfig: z.array(contentFilterConfig).min(1).max(6), tierConfig })
     .optional(),
   wordPolicyConfig: z
-    .object({
+    .strictObject({
       wordsConfig: z.array(wordConfig).max(10_000).optional(),
       managedWordListsConfig: z.array(managedWordsConfig).max(1).optional(),
     })
     .optional(),
   sensitiveInformationPolicyConfig: z
-    .object({
+    .strictObject({
       piiEntitiesConfig: z.array(piiEntityConfig).max(PII_ENTITY_TYPES.length).optional(),
       regexesConfig: z.array(regexConfig).max(10).optional(),
     })
     .optional(),
   contextualGroundingPolicyConfig: z
-    .object({ filtersConfig: z.array(groundingFilterConfig).min(1).max(2), tierConfig })
+    .strictObject({ filtersConfig: z.array(groundingFilterConfig).min(1).max(2), tierConfig })
     .optional(),
   blockedInputMessaging: z.string().min(1).max(500),
   blockedOutputsMessaging: z.string().min(1).max(500),

@@ -51,6 +51,10 @@ export function guardrailBodyOf(body: unknown): GuardrailBody {
   for (const [key, why] of Object.entries(UNSUPPORTED)) {
     if (record[key] !== undefined) throw validationError(`${key} is not supported: ${why}.`);
   }
+  // A misspelt key would otherwise be dropped and leave a guardrail that silently checks less.
+  const known = new Set<string>([...Object.keys(envelope.shape), ...POLICY_KEYS]);
+  const unknown = Object.keys(record).filter((key) => !known.has(key));
+  if (unknown.length > 0) throw validationError(`Unknown field(s) in the guardrail: ${unknown.join(', ')}.`);
   const head = parseOrThrow(envelope, record);
   const policy: Record<string, unknown> = {};
   for (const key of POLICY_KEYS) if (record[key] !== undefined) policy[key] = record[key];
@@ -59,7 +63,7 @@ export function guardrailBodyOf(body: unknown): GuardrailBody {
   return out;
 }
 
-export const createVersionWire = z.object({
+export const createVersionWire = z.strictObject({
   description: z.string().optional(),
   clientRequestToken: z.string().optional(),
 });
@@ -114,7 +118,7 @@ export function guardrailSummaryToWire(record: GuardrailRecord): Record<string, 
 }
 
 const qualifier = z.enum(['grounding_source', 'query', 'guard_content']);
-const applyWire = z.object({
+const applyWire = z.strictObject({
   source: z.enum(['INPUT', 'OUTPUT']),
   content: z
     .array(

@@ -178,6 +178,24 @@ describe('guardrails through the AWS SDK', () => {
     ).rejects.toBeInstanceOf(ValidationException);
   });
 
+  it('refuses misspelt fields instead of dropping them (a guardrail that silently checks less)', async () => {
+    const post = (body: Record<string, unknown>) =>
+      client(lakegate.url)('POST', '/guardrails', {
+        name: `typo-${Math.random().toString(36).slice(2, 8)}`,
+        blockedInputMessaging: 'no',
+        blockedOutputsMessaging: 'no',
+        ...body,
+      });
+    const nested = await post({
+      sensitiveInformationPolicyConfig: { piiEntities: [{ type: 'EMAIL', action: 'BLOCK' }] },
+    });
+    expect(nested.status).toBe(400);
+    expect(JSON.stringify(nested.body)).toMatch(/piiEntities/);
+    const topLevel = await post({ wordPolicyConfg: { wordsConfig: [{ text: 'x' }] } });
+    expect(topLevel.status).toBe(400);
+    expect(JSON.stringify(topLevel.body)).toMatch(/wordPolicyConfg/);
+  });
+
   it('applies a guardrail with ApplyGuardrailCommand', async () => {
     const { guardrailId } = await control.send(
       new CreateGuardrailCommand({ name: 'apply-guard', ...claimsPolicy }),
