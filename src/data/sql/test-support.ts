@@ -2,13 +2,10 @@
 // RelationSource over plain DuckDB tables in their own schema (what the managed-tables service does for
 // real), with helpers to create principals, groups, tables, grants and policies.
 
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINES, openFreshStore } from '../../../test/support/stores.js';
-import { type Actor, type Catalog, openCatalog, type Securable } from '../../catalog/index.js';
+import type { Actor, Catalog, Securable } from '../../catalog/index.js';
 import { DataEngine, sqlIdentifier } from '../engine/index.js';
+import { openDataTestCatalog } from '../test-support.js';
 import type { RelationSource, TimeTravel } from './relation-source.js';
 
 export const PHYSICAL_SCHEMA = 'lg_physical';
@@ -46,18 +43,8 @@ export interface SqlWorld {
 }
 
 export async function openSqlWorld(): Promise<SqlWorld> {
-  const home = mkdtempSync(join(tmpdir(), 'lakegate-sql-'));
-  const store = await openFreshStore(ENGINES[0]!);
-  const catalog = openCatalog({ store, masterKey: randomBytes(32) });
-  const bootstrap = await catalog.identity.bootstrapAdmin({});
-  const adminPrincipal = bootstrap.admin;
-  const admin: Actor = {
-    principalId: adminPrincipal.id,
-    name: adminPrincipal.name,
-    kind: 'user',
-    isAdmin: true,
-  };
-  await catalog.securables.ensureMetastore(admin.principalId);
+  const base = await openDataTestCatalog('sql');
+  const { home, catalog, admin } = base;
   const engine = await DataEngine.open({ path: ':memory:', stagingDir: join(home, 'staging') });
   const run = (sql: string) =>
     engine.withConnection(
@@ -71,14 +58,8 @@ export async function openSqlWorld(): Promise<SqlWorld> {
     admin,
     relations: new DuckDbRelations(),
     run,
-    async user(name, ...groups) {
-      const p = await catalog.identity.createPrincipal({ name, kind: 'user' }, admin.principalId);
-      for (const group of groups) await catalog.identity.addMember(group, name, admin.principalId);
-      return { principalId: p.id, name: p.name, kind: 'user', isAdmin: false };
-    },
-    async group(name) {
-      await catalog.identity.createPrincipal({ name, kind: 'group' }, admin.principalId);
-    },
+    user: (name, ...groups) => base.user(name, ...groups),
+    group: (name) => base.group(name),
     async table(fullName, columns, rows) {
       const [cat, schema] = fullName.split('.') as [string, string];
       if (!created.has(cat)) {
@@ -105,9 +86,7 @@ export async function openSqlWorld(): Promise<SqlWorld> {
     },
     async close() {
       await engine.close();
-      await catalog.close();
-      await store.destroy();
-      rmSync(home, { recursive: true, force: true });
+      await base.close();
     },
   };
 }

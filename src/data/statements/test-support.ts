@@ -2,13 +2,9 @@
 // opens them (openGovernedData), an insurance-like claims table with a row filter and a mask, and callers
 // in different groups.
 
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ENGINES, openFreshStore } from '../../../test/support/stores.js';
-import { type Actor, type Catalog, openCatalog } from '../../catalog/index.js';
+import type { Actor, Catalog } from '../../catalog/index.js';
 import { type GovernedData, type GovernedDataOptions, openGovernedData } from '../open-data.js';
+import { openDataTestCatalog } from '../test-support.js';
 
 export interface StatementWorld {
   catalog: Catalog;
@@ -22,22 +18,13 @@ export interface StatementWorld {
 export async function openStatementWorld(
   options: Partial<GovernedDataOptions> = {},
 ): Promise<StatementWorld> {
-  const scratch = mkdtempSync(join(tmpdir(), 'lakegate-statements-'));
-  const store = await openFreshStore(ENGINES[0]!);
-  const catalog = openCatalog({ store, masterKey: randomBytes(32) });
-  const { admin: principal } = await catalog.identity.bootstrapAdmin({});
-  const admin: Actor = { principalId: principal.id, name: principal.name, kind: 'user', isAdmin: true };
-  await catalog.securables.ensureMetastore(admin.principalId);
-  const data = await openGovernedData({ catalog, home: null, scratchDir: scratch, ...options });
-  const user = async (name: string, ...groups: string[]): Promise<Actor> => {
-    const p = await catalog.identity.createPrincipal({ name, kind: 'user' }, admin.principalId);
-    for (const group of groups) await catalog.identity.addMember(group, name, admin.principalId);
-    return { principalId: p.id, name, kind: 'user', isAdmin: false };
-  };
-  await catalog.identity.createPrincipal({ name: 'eu_adjusters', kind: 'group' }, admin.principalId);
-  await catalog.identity.createPrincipal({ name: 'auditors', kind: 'group' }, admin.principalId);
-  const ana = await user('ana', 'eu_adjusters');
-  const bob = await user('bob');
+  const base = await openDataTestCatalog('statements');
+  const { catalog, admin } = base;
+  const data = await openGovernedData({ catalog, home: null, scratchDir: base.home, ...options });
+  await base.group('eu_adjusters');
+  await base.group('auditors');
+  const ana = await base.user('ana', 'eu_adjusters');
+  const bob = await base.user('bob');
   const { securables } = catalog;
   await securables.createCatalog(admin, 'ins');
   await securables.createSchema(admin, 'ins.claims');
@@ -87,9 +74,7 @@ export async function openStatementWorld(
     bob,
     async close() {
       await data.close();
-      await catalog.close();
-      await store.destroy();
-      rmSync(scratch, { recursive: true, force: true });
+      await base.close();
     },
   };
 }

@@ -1,13 +1,10 @@
 // A real catalog (SQLite in a temporary folder) with an admin, a catalog `main` and schema `main.sales`,
 // and GovernedTables over a DuckDB file on disk that a test can close and open again.
 
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Actor, type Catalog, type CatalogPrincipal, openCatalog } from '../../catalog/index.js';
-import { openStore, type Store } from '../../store/index.js';
+import type { Actor, Catalog } from '../../catalog/index.js';
 import { DataEngine } from '../engine/index.js';
+import { openDataTestCatalog } from '../test-support.js';
 import { GovernedTables } from './governed-tables.js';
 
 export interface TablesFixture {
@@ -24,26 +21,15 @@ export interface TablesFixture {
   close(): Promise<void>;
 }
 
-export function actorOf(principal: CatalogPrincipal): Actor {
-  return {
-    principalId: principal.id,
-    name: principal.name,
-    kind: principal.kind === 'service' ? 'service' : 'user',
-    isAdmin: principal.isAdmin,
-  };
-}
+export { actorOf } from '../test-support.js';
 
 export function openEngine(home: string): Promise<DataEngine> {
   return DataEngine.open({ path: join(home, 'tables.duckdb'), stagingDir: join(home, 'staging') });
 }
 
 export async function tablesFixture(options: { retainVersions?: number } = {}): Promise<TablesFixture> {
-  const home = mkdtempSync(join(tmpdir(), 'lakegate-tables-'));
-  const store: Store = await openStore({ sqlitePath: join(home, 'control.db') });
-  const catalog = openCatalog({ store, masterKey: randomBytes(32) });
-  const { admin } = await catalog.identity.bootstrapAdmin({});
-  await catalog.securables.ensureMetastore(admin.id);
-  const adminActor = actorOf(admin);
+  const base = await openDataTestCatalog('tables');
+  const { home, catalog, admin: adminActor } = base;
   await catalog.securables.createCatalog(adminActor, 'main');
   await catalog.securables.createSchema(adminActor, 'main.sales');
   const fixture: TablesFixture = {
@@ -52,7 +38,7 @@ export async function tablesFixture(options: { retainVersions?: number } = {}): 
     engine: await openEngine(home),
     tables: undefined as unknown as GovernedTables,
     admin: adminActor,
-    user: async (name) => actorOf(await catalog.identity.createPrincipal({ name, kind: 'user' }, admin.id)),
+    user: (name) => base.user(name),
     reopen: async () => {
       await fixture.engine.close();
       fixture.engine = await openEngine(home);
@@ -62,9 +48,7 @@ export async function tablesFixture(options: { retainVersions?: number } = {}): 
       fixture.engine.withConnection(async (c) => (await c.runAndReadAll(sql)).getRowObjectsJson()),
     close: async () => {
       await fixture.engine.close();
-      await catalog.close();
-      await store.close();
-      rmSync(home, { recursive: true, force: true });
+      await base.close();
     },
   };
   fixture.tables = new GovernedTables({ catalog, engine: fixture.engine, ...options });

@@ -1,12 +1,9 @@
 // A real catalog (SQLite in a temporary folder) with an admin, a volume and VolumeFiles over a temporary
 // folder, for the volume-file suites.
 
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Actor, type Catalog, type CatalogPrincipal, openCatalog } from '../../catalog/index.js';
-import { openStore, type Store } from '../../store/index.js';
+import type { Actor, Catalog } from '../../catalog/index.js';
+import { openDataTestCatalog } from '../test-support.js';
 import { VolumeFiles } from './volume-files.js';
 
 export interface VolumeFixture {
@@ -20,35 +17,21 @@ export interface VolumeFixture {
   close(): Promise<void>;
 }
 
-export function actorOf(principal: CatalogPrincipal): Actor {
-  return {
-    principalId: principal.id,
-    name: principal.name,
-    kind: principal.kind === 'service' ? 'service' : 'user',
-    isAdmin: principal.isAdmin,
-  };
-}
+export { actorOf } from '../test-support.js';
 
 export async function volumeFixture(options: { maxFileBytes?: number } = {}): Promise<VolumeFixture> {
-  const home = mkdtempSync(join(tmpdir(), 'lakegate-volumes-'));
-  const store: Store = await openStore({ sqlitePath: join(home, 'control.db') });
-  const catalog = openCatalog({ store, masterKey: randomBytes(32) });
-  const { admin } = await catalog.identity.bootstrapAdmin({});
-  await catalog.securables.ensureMetastore(admin.id);
-  const dir = join(home, 'volumes');
+  const base = await openDataTestCatalog('volumes');
+  const { catalog } = base;
+  const dir = join(base.home, 'volumes');
   const files = new VolumeFiles({ catalog, dir, ...options });
   await files.open();
   return {
     catalog,
     files,
     dir,
-    admin: actorOf(admin),
-    user: async (name) => actorOf(await catalog.identity.createPrincipal({ name, kind: 'user' }, admin.id)),
-    close: async () => {
-      await catalog.close();
-      await store.close();
-      rmSync(home, { recursive: true, force: true });
-    },
+    admin: base.admin,
+    user: (name) => base.user(name),
+    close: () => base.close(),
   };
 }
 
