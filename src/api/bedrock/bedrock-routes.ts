@@ -70,6 +70,28 @@ async function* converseFrames(stream: AsyncIterable<StreamEvent>): AsyncGenerat
   }
 }
 
+/**
+ * The router, model and guard of a guarded call. A caller the model call would refuse gets that refusal
+ * (audited) first, not a guardrail's answer.
+ */
+async function openGuardedCall(
+  services: ApiServices,
+  ctx: RequestContext,
+  config: ConverseGuardrailConfig,
+  operation: 'converse' | 'converseStream',
+) {
+  const router = governedRouter(services, ctx);
+  const modelId = ctx.params.modelId!;
+  await router.requireCallable(modelId, operation);
+  const guard = await ConverseGuard.open(
+    services,
+    ctx,
+    config,
+    operation === 'converse' ? 'Converse' : 'ConverseStream',
+  );
+  return { router, modelId, guard };
+}
+
 /** Converse under guardrailConfig: input checked before the model, output after (converse-guardrail.ts). */
 async function guardedConverse(
   services: ApiServices,
@@ -77,11 +99,7 @@ async function guardedConverse(
   config: ConverseGuardrailConfig,
   input: ConverseInput,
 ): Promise<void> {
-  const router = governedRouter(services, ctx);
-  const modelId = ctx.params.modelId!;
-  // A caller the model call would refuse gets that refusal (audited), not a guardrail's answer.
-  await router.requireCallable(modelId, 'converse');
-  const guard = await ConverseGuard.open(services, ctx, config, 'Converse');
+  const { router, modelId, guard } = await openGuardedCall(services, ctx, config, 'converse');
   const headers: Record<string, string> = { 'x-amzn-requestid': ctx.requestId };
   let response: ConverseResponse;
   if (await guard.checkInput(input)) {
@@ -101,11 +119,7 @@ async function guardedConverseStream(
   config: ConverseGuardrailConfig,
   input: ConverseInput,
 ): Promise<void> {
-  const router = governedRouter(services, ctx);
-  const modelId = ctx.params.modelId!;
-  // As in guardedConverse: the model call's refusal comes first.
-  await router.requireCallable(modelId, 'converseStream');
-  const guard = await ConverseGuard.open(services, ctx, config, 'ConverseStream');
+  const { router, modelId, guard } = await openGuardedCall(services, ctx, config, 'converseStream');
   if (await guard.checkInput(input)) {
     await writeEventStream(ctx, {}, guardedConverseFrames(guard, guard.blockedInputStream()));
     return;
