@@ -26,6 +26,16 @@ export function openaiChatBody(model, stream) {
   });
 }
 
+/** Replaced by the load generator with a counter, so that every request differs (response-cache misses). */
+export const VARY_MARKER = '__N__';
+
+/** An OpenAI chat request body whose question ends in VARY_MARKER: each request a new cache key. */
+export function varyingChatBody(model) {
+  const body = JSON.parse(openaiChatBody(model, false));
+  body.messages[1].content += ` (request ${VARY_MARKER})`;
+  return JSON.stringify(body);
+}
+
 /** The same conversation as a Bedrock Converse request body. */
 export function bedrockConverseBody() {
   return JSON.stringify({

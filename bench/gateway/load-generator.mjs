@@ -24,16 +24,20 @@ function poolFor(origin, clients) {
   return pool;
 }
 
+/** Numbers the requests of scenarios whose bodies vary (`target.vary`: the marker to replace). */
+let sequence = 0;
+
 /** One client: requests back to back until the deadline; every response is read whole and checked. */
 async function client(pool, target, deadline, record) {
   while (performance.now() < deadline) {
+    const body = target.vary ? target.body.replace(target.vary, `${process.pid}-${++sequence}`) : target.body;
     const started = performance.now();
     try {
       const response = await pool.request({
         path: target.path,
         method: 'POST',
         headers: target.headers,
-        body: target.body,
+        body,
       });
       const text = await response.body.text();
       const elapsed = performance.now() - started;

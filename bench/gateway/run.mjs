@@ -27,7 +27,7 @@ import {
 import { clockTicksPerSecond, cpuTicks, RssSampler, statusKb } from './proc-stats.mjs';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.mjs';
 import { checkTargets, formatTable, formatTargets, TARGETS } from './report.mjs';
-import { scenariosFor } from './scenarios.mjs';
+import { GOVERNED_ENDPOINT, LOGGED_ENDPOINT, scenariosFor } from './scenarios.mjs';
 
 function clientsSetting() {
   const list = (listSetting('BENCH_CLIENTS') ?? ['1', '16']).map(Number);
@@ -46,22 +46,71 @@ const settings = {
   strict: process.env.BENCH_STRICT === '1',
 };
 
-/** One request per scenario before measuring: a broken setup fails here, with the response to show why. */
-async function smokeTest(scenarios, lakegate) {
+/**
+ * One request per scenario before measuring (two for a cache-hit row: the second must be a hit): a broken
+ * setup fails here, with the response to show why.
+ */
+async function smokeTest(scenarios, lakegates) {
   for (const s of scenarios) {
-    const response = await fetch(`${s.server.url}${s.path}`, {
-      method: 'POST',
-      headers: s.headers,
-      body: s.body,
-    });
-    const text = await response.text();
-    if (response.status !== 200 || !text.includes(s.expect)) {
-      throw new Error(
-        `smoke test of "${s.scenario}" failed: status ${response.status}, body ${text.slice(0, 500)}\n` +
-          `lakegate stderr:\n${lakegate.stderrTail()}`,
-      );
+    for (let i = 0; i < (s.cache === 'hit' ? 2 : 1); i++) {
+      const body = s.vary ? s.body.replace(s.vary, `smoke-${i}`) : s.body;
+      const response = await fetch(`${s.server.url}${s.path}`, { method: 'POST', headers: s.headers, body });
+      const text = await response.text();
+      const cache = response.headers.get('x-lakegate-cache');
+      const cacheWrong = s.cache && (s.cache === 'hit' ? i === 1 && cache !== 'hit' : cache !== 'miss');
+      if (response.status !== 200 || !text.includes(s.expect) || cacheWrong) {
+        throw new Error(
+          `smoke test of "${s.scenario}" failed: status ${response.status}, x-lakegate-cache ${cache}, ` +
+            `body ${text.slice(0, 500)}\n` +
+            lakegates.map((l) => `lakegate stderr:\n${l.stderrTail()}`).join('\n'),
+        );
+      }
     }
   }
+}
+
+/**
+ * The governed Lakegate's config: everything the issue's targets name switched on — rate and token limits
+ * and a budget (in process), usage records (always on), the response cache; one endpoint also logs every
+ * payload to an inference table.
+ */
+function governedConfig(upstreamUrl) {
+  const endpoint = (extra) =>
+    `    served: [{ model: upstream/bench-model }]\n    retry: { attempts: 0 }\n` +
+    `    cache: { ttlSeconds: 3600, maxEntries: 10000 }\n${extra}`;
+  return (
+    `providers:\n  upstream: { type: openai-compatible, baseUrl: "${upstreamUrl}/v1" }\n` +
+    `endpoints:\n  ${GOVERNED_ENDPOINT}:\n${endpoint('')}` +
+    `  ${LOGGED_ENDPOINT}:\n${endpoint('    inferenceTable: { table: bench.logs.payloads, sampleRate: 1 }\n')}` +
+    'limits:\n  rateLimits:\n' +
+    '    - { key: user, calls: 1000000000 }\n' +
+    '    - { key: user, tokens: 1000000000 }\n' +
+    '    - { key: endpoint, calls: 1000000000 }\n' +
+    '  budgets:\n    - { key: user, amountUsd: 1000000, period: day }\n' +
+    'pricing:\n  upstream/bench-model: { input: 1, output: 2 }\n'
+  );
+}
+
+/** A user with a key and QUERY on the governed endpoints, made through the REST API as the admin. */
+async function benchUser(url, adminKey) {
+  const call = async (method, path, body) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (response.status !== 200) throw new Error(`${method} ${path}: ${JSON.stringify(answer)}`);
+    return answer;
+  };
+  await call('POST', '/api/2.1/lakegate/principals', { name: 'bench-user', kind: 'user' });
+  const key = await call('POST', '/api/2.1/lakegate/principals/bench-user/keys', {});
+  for (const endpoint of [GOVERNED_ENDPOINT, LOGGED_ENDPOINT]) {
+    await call('PATCH', `/api/2.1/unity-catalog/permissions/serving_endpoint/${endpoint}`, {
+      changes: [{ principal: 'bench-user', add: ['QUERY'] }],
+    });
+  }
+  return key.token;
 }
 
 let home;
@@ -167,16 +216,26 @@ async function main() {
     adminKey,
     nodeFlags,
   });
+  const governedConfigPath = join(home, 'governed.yaml');
+  writeFileSync(governedConfigPath, governedConfig(upstream.url));
+  const governed = await startLakegate({
+    repoRoot,
+    home: join(home, 'governed-data'),
+    configPath: governedConfigPath,
+    adminKey,
+    nodeFlags: [],
+  });
+  const governedKey = await benchUser(governed.url, adminKey);
   const load = await startLoadGenerator();
-  for (const { pid } of [upstream, proxy, lakegate]) samplers.set(pid, new RssSampler(pid, 100));
+  for (const { pid } of [upstream, proxy, lakegate, governed]) samplers.set(pid, new RssSampler(pid, 100));
   const lakegateIdleRssMb = (statusKb(lakegate.pid, 'VmRSS') ?? Number.NaN) / 1024;
 
-  const scenarios = scenariosFor({ upstream, proxy, lakegate }, adminKey).filter(
+  const scenarios = scenariosFor({ upstream, proxy, lakegate, governed }, adminKey, governedKey).filter(
     (s) => !settings.scenarios || settings.scenarios.includes(s.scenario),
   );
   if (scenarios.length === 0)
     throw new Error(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} names no scenario`);
-  await smokeTest(scenarios, lakegate);
+  await smokeTest(scenarios, [lakegate, governed]);
   const loadBefore = loadavg()[0];
   process.stdout.write(
     `gateway bench: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per scenario, clients ` +
@@ -209,6 +268,9 @@ async function main() {
       `lakegate: Lakegate): utime+stime over the measured window / requests (${ticksPerSecond} ticks/s), and the\n` +
       `highest VmRSS sampled every 100 ms. Lakegate RSS when idle after start ${lakegateIdleRssMb.toFixed(1)} MB,\n` +
       `VmHWM over the whole run ${vmHwmMb.toFixed(1)} MB.\n` +
+      "'lakegate governed' rows: a second Lakegate process with a user's key, rate/token limits and a budget\n" +
+      'in process, usage records and the response cache (cache miss: every request differs; cache hit: the\n' +
+      'same request again), and one endpoint that also logs every payload to an inference table.\n' +
       `\nTargets:\n${formatTargets(targetResults)}\n`,
   );
 

@@ -2,7 +2,18 @@
 // request shape runs direct (client → upstream), through the bare proxy (the floor of any Node gateway)
 // and through Lakegate; the difference to the direct row is what the hop adds.
 
-import { bedrockConverseBody, GATEWAY_MODEL, openaiChatBody, UPSTREAM_MODEL } from './fixtures.mjs';
+import {
+  bedrockConverseBody,
+  GATEWAY_MODEL,
+  openaiChatBody,
+  UPSTREAM_MODEL,
+  VARY_MARKER,
+  varyingChatBody,
+} from './fixtures.mjs';
+
+/** The endpoints of the governed Lakegate (see governedConfig in run.mjs). */
+export const GOVERNED_ENDPOINT = 'governed';
+export const LOGGED_ENDPOINT = 'governed-logged';
 
 const CHAT_PATH = '/v1/chat/completions';
 const ANSWER = '12,400 EUR';
@@ -12,11 +23,25 @@ const SSE_END = 'data: [DONE]';
  * `servers` holds `{ url, pid }` for upstream, proxy and lakegate. Each scenario names the process whose
  * CPU and memory its row reports (`pid`) and the direct scenario its added latency is measured against.
  */
-export function scenariosFor(servers, adminKey) {
+export function scenariosFor(servers, adminKey, governedKey) {
   const json = { 'content-type': 'application/json' };
   const auth = { ...json, authorization: `Bearer ${adminKey}` };
   const bedrockPath = `/model/${encodeURIComponent(GATEWAY_MODEL)}`;
-  const { upstream, proxy, lakegate } = servers;
+  const { upstream, proxy, lakegate, governed } = servers;
+  // The governed Lakegate: a user's key (not the admin's) with QUERY on the endpoints, rate and token
+  // limits and a budget in process, usage records, the response cache; one row with an inference table.
+  const userAuth = { ...json, authorization: `Bearer ${governedKey}` };
+  const governedRow = (scenario, endpoint, vary, cache) => ({
+    scenario,
+    via: 'lakegate governed',
+    server: governed,
+    baseline: baseline(false),
+    ...chat(false),
+    headers: userAuth,
+    body: vary ? varyingChatBody(endpoint) : openaiChatBody(endpoint, false),
+    ...(vary ? { vary: VARY_MARKER } : {}),
+    cache,
+  });
   const chat = (stream) => ({ path: CHAT_PATH, expect: stream ? SSE_END : ANSWER, stream });
   const direct = (stream) => ({
     ...chat(stream),
@@ -47,6 +72,9 @@ export function scenariosFor(servers, adminKey) {
       body: bedrockConverseBody(),
       expect: ANSWER,
     },
+    governedRow('governed chat cache-miss', GOVERNED_ENDPOINT, true, 'miss'),
+    governedRow('governed chat cache-hit', GOVERNED_ENDPOINT, false, 'hit'),
+    governedRow('governed chat cache-miss + inference table', LOGGED_ENDPOINT, true, 'miss'),
     { scenario: 'direct chat stream', via: 'direct', server: upstream, ...direct(true) },
     {
       scenario: 'bare proxy chat stream',

@@ -7,10 +7,16 @@ import type { Actor } from '../catalog/index.js';
 import { LakegateError } from '../core/index.js';
 import {
   type AttemptedModel,
+  answerOfHit,
+  type CachedAnswer,
   type ConverseInput,
+  converseCacheKey,
   DEFAULT_OUTPUT_ALLOWANCE,
   type EmbedInput,
   estimateTokens,
+  isCacheable,
+  type LoggedResponse,
+  LoggedStream,
   MeteredStream,
   type ModelRef,
   type RouterCallOptions,
@@ -21,6 +27,11 @@ import type { NativeInvokeRequest } from '../models/index.js';
 import type { UsageOperation, UsageRecord } from '../observability/index.js';
 import type { RequestContext } from './http/context.js';
 import type { ApiServices } from './services.js';
+
+/** Says on every answer of a caching endpoint whether it came from the response cache. */
+export const CACHE_HEADER = 'x-lakegate-cache';
+const NO_TOKENS = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+const noTokens = () => 0;
 
 class GovernedRouter implements AttemptedModel {
   private readonly options: RouterCallOptions;
@@ -87,17 +98,72 @@ class GovernedRouter implements AttemptedModel {
     if (record) this.meter?.failed(record, error, this.ref, this.options);
   }
 
+  /** Whether this call's payloads go to the endpoint's inference table (sampled once, at the start). */
+  private logsPayloads(modelId: string): boolean {
+    return this.services.payloadLog?.sampled(modelId) === true;
+  }
+
+  /** Queues a finished call's payloads for the inference table (masked, if need be, when written). */
+  private logPayloads(
+    record: UsageRecord | undefined,
+    request: ConverseInput,
+    response: LoggedResponse,
+  ): void {
+    if (record) this.services.payloadLog?.add({ record, request, response });
+  }
+
+  /**
+   * A response-cache hit: authorised and admitted like any call (it counts as a call against rate
+   * limits, with no tokens), metered as usage with no upstream tokens, no cost and `cacheHit`.
+   */
+  private answerFromCache(record: UsageRecord | undefined, cached: CachedAnswer) {
+    const answer = answerOfHit(cached);
+    this.ref = cached.ref;
+    this.ctx.res.setHeader(CACHE_HEADER, 'hit');
+    if (record) {
+      record.cacheHit = true;
+      this.meter?.succeeded(record, answer.servedBy, cached.ref, NO_TOKENS);
+    }
+    return answer;
+  }
+
   async converse(modelId: string, input: ConverseInput) {
     const actor = this.actor();
     const record = this.begin(actor, 'converse', modelId);
+    const logged = this.logsPayloads(modelId);
+    let admitted = false;
     try {
       await this.check(actor, modelId, 'converse');
-      await this.admit(actor, modelId, record, () => estimateTokens(input));
+      // Keyed before the call: an endpoint guardrail masks the input in place while the call runs.
+      const cache = this.services.responseCache?.forModel(modelId);
+      const key = cache ? converseCacheKey(actor.principalId, modelId, input) : undefined;
+      const cached = key ? cache?.get(key) : undefined;
+      await this.admit(actor, modelId, record, cached ? noTokens : () => estimateTokens(input));
+      admitted = true;
+      if (cached) {
+        const answer = this.answerFromCache(record, cached);
+        if (logged) this.logPayloads(record, input, { kind: 'converse', response: answer.response });
+        return answer;
+      }
+      if (cache) this.ctx.res.setHeader(CACHE_HEADER, 'miss');
       const result = await this.services.router.converse(modelId, input, this.options);
+      if (key && isCacheable(result.response)) {
+        // A private copy: the surfaces may change the response they were given.
+        const answer = {
+          response: structuredClone(result.response),
+          servedBy: result.servedBy,
+          ref: this.ref,
+        };
+        cache?.set(key, answer);
+      }
       if (record) this.meter?.succeeded(record, result.servedBy, this.ref, result.response.usage);
+      if (logged) this.logPayloads(record, input, { kind: 'converse', response: result.response });
       return result;
     } catch (error) {
       this.failed(record, error);
+      // Refused calls (access, limits) are not the endpoint's traffic: only admitted ones are logged.
+      if (logged && admitted && record)
+        this.logPayloads(record, input, { kind: 'error', code: record.status });
       throw error;
     }
   }
@@ -105,13 +171,16 @@ class GovernedRouter implements AttemptedModel {
   async converseStream(modelId: string, input: ConverseInput) {
     const actor = this.actor();
     const record = this.begin(actor, 'converseStream', modelId);
+    const logged = this.logsPayloads(modelId);
+    let admitted = false;
     try {
       await this.check(actor, modelId, 'converseStream');
       await this.admit(actor, modelId, record, () => estimateTokens(input));
+      admitted = true;
       const result = await this.services.router.converseStream(modelId, input, this.options);
       if (!record || !this.meter) return result;
       // The record is finished by the stream itself, when it ends, fails or is abandoned.
-      const stream = new MeteredStream(
+      const metered = new MeteredStream(
         this.meter,
         record,
         result.stream,
@@ -120,9 +189,14 @@ class GovernedRouter implements AttemptedModel {
         this.options,
         input,
       );
+      if (!logged) return { stream: metered, servedBy: result.servedBy };
+      // Outside the metering: by the time it logs, the record is finished.
+      const stream = new LoggedStream(metered, (response) => this.logPayloads(record, input, response));
       return { stream, servedBy: result.servedBy };
     } catch (error) {
       this.failed(record, error);
+      if (logged && admitted && record)
+        this.logPayloads(record, input, { kind: 'error', code: record.status });
       throw error;
     }
   }

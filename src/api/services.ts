@@ -3,10 +3,12 @@ import type { GovernedData } from '../data/index.js';
 import type {
   AdmittedCalls,
   ConverseInput,
+  EndpointCaches,
   GroupNamesOf,
   LimitsEngine,
   ModelAccess,
   ModelRouter,
+  PayloadLog,
   UsageMeter,
 } from '../gateway/index.js';
 import type { GuardrailService } from '../guardrails/index.js';
@@ -28,6 +30,10 @@ export interface ApiServices {
   limits?: { engine: LimitsEngine; admitted: AdmittedCalls; groupNamesOf: GroupNamesOf };
   /** Guardrail objects and their application (docs/guardrails.md); absent: guardrailConfig is refused. */
   guardrails?: GuardrailService;
+  /** Response caches of the endpoints that opt in (`endpoints.<name>.cache`); Converse only. */
+  responseCache?: EndpointCaches;
+  /** Payload logging to inference tables (`endpoints.<name>.inferenceTable`). */
+  payloadLog?: PayloadLog;
   /** A provider-independent estimate, for models whose provider cannot count tokens itself. */
   estimateInputTokens(input: ConverseInput): number;
 }

@@ -423,3 +423,51 @@ describe('parseConfig: data', () => {
     ]);
   });
 });
+
+describe('parseConfig: response cache and inference tables', () => {
+  it('accepts both on an endpoint, filling in the defaults', () => {
+    const config = parseConfig(
+      yaml([
+        'endpoints:',
+        '  chat:',
+        '    served: [{ model: a/b }]',
+        '    cache: {}',
+        '    inferenceTable: { table: ops.logs.chat }',
+        '  tuned:',
+        '    served: [{ model: a/b }]',
+        '    cache: { ttlSeconds: 30, maxEntries: 50 }',
+        '    inferenceTable: { table: ops.logs.tuned, sampleRate: 0.25 }',
+      ]),
+      SOURCE,
+    );
+    expect(config.endpoints.chat?.cache).toEqual({ ttlSeconds: 300, maxEntries: 1000 });
+    expect(config.endpoints.chat?.inferenceTable).toEqual({ table: 'ops.logs.chat', sampleRate: 1 });
+    expect(config.endpoints.tuned?.cache).toEqual({ ttlSeconds: 30, maxEntries: 50 });
+    expect(config.endpoints.tuned?.inferenceTable).toEqual({ table: 'ops.logs.tuned', sampleRate: 0.25 });
+  });
+
+  it('leaves both out unless an endpoint opts in', () => {
+    const config = parseConfig(yaml(['endpoints:', '  chat:', '    served: [{ model: a/b }]']), SOURCE);
+    expect(config.endpoints.chat?.cache).toBeUndefined();
+    expect(config.endpoints.chat?.inferenceTable).toBeUndefined();
+  });
+
+  it('refuses bad values, each at its own path', () => {
+    const { issues } = problemsOf(
+      yaml([
+        'endpoints:',
+        '  chat:',
+        '    served: [{ model: a/b }]',
+        '    cache: { ttlSeconds: 0, maxEntries: 2.5, shared: true }',
+        '    inferenceTable: { table: logs.chat, sampleRate: 1.5 }',
+      ]),
+    );
+    expect(issues).toEqual([
+      { path: 'endpoints.chat.cache.ttlSeconds', message: expect.any(String) },
+      { path: 'endpoints.chat.cache.maxEntries', message: expect.any(String) },
+      { path: 'endpoints.chat.cache.shared', message: 'unknown field' },
+      { path: 'endpoints.chat.inferenceTable.table', message: 'must be "catalog.schema.table"' },
+      { path: 'endpoints.chat.inferenceTable.sampleRate', message: expect.any(String) },
+    ]);
+  });
+});

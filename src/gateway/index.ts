@@ -1,4 +1,13 @@
 export { backoffDelayMs } from './backoff.js';
+export type { CachedAnswer, ResponseCacheOptions } from './cache/index.js';
+export {
+  answerOfHit,
+  converseCacheKey,
+  EndpointCaches,
+  isCacheable,
+  ResponseCache,
+  stableSerialise,
+} from './cache/index.js';
 export type {
   AdmitRequest,
   BudgetStatus,
@@ -30,6 +39,13 @@ export type { ModelAccessOptions } from './model-access.js';
 export { ModelAccess } from './model-access.js';
 export type { ModelRef } from './model-ref.js';
 export { formatModelRef, parseModelRef } from './model-ref.js';
+export type {
+  LoggedResponse,
+  PayloadLogOptions,
+  PayloadRow,
+  PayloadSink,
+} from './payload-log/index.js';
+export { LoggedStream, PayloadLog, requestJson, responseJson } from './payload-log/index.js';
 export type {
   AttemptedModel,
   ClientCancellation,

@@ -1,0 +1,56 @@
+// The cache key of a Converse request: a SHA-256 over the scope (who may share the entry), the model id
+// as the caller named it, and the canonical input in a stable serialisation. Stable means object keys
+// sorted and `undefined` left out, so two requests that mean the same (whatever the order in which a
+// surface happened to build their objects) share one entry. Binary content (images, documents) enters
+// as the hash of its bytes, so a large attachment is hashed once, not copied into a string.
+
+import { createHash } from 'node:crypto';
+import type { ConverseInput } from '../router.js';
+
+// String concatenation rather than an array of parts: V8 builds ropes, and this runs on every call
+// of a caching endpoint.
+function serialise(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    // Strings, numbers and booleans as JSON spells them; functions and symbols do not occur in input.
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (value instanceof Uint8Array) {
+    return `{"$bytes":"${createHash('sha256').update(value).digest('hex')}"}`;
+  }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + serialise(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${serialise(item)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** The stable serialisation of a value (exported for tests and for callers that hash it themselves). */
+export function stableSerialise(value: unknown): string {
+  return serialise(value);
+}
+
+/**
+ * The key of a Converse request within a scope (the principal: see response-cache.ts for why). The
+ * parts are joined with NUL, which a principal id or a model id cannot contain, so no two different
+ * (scope, model) pairs produce the same prefix.
+ */
+export function converseCacheKey(scope: string, modelId: string, input: ConverseInput): string {
+  return createHash('sha256')
+    .update(scope)
+    .update('\u0000')
+    .update(modelId)
+    .update('\u0000')
+    .update(serialise(input))
+    .digest('base64url');
+}
