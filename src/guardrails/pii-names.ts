@@ -2,9 +2,19 @@
 // tags the words of a sentence and groups them into people. Tagging costs far more than every regex
 // detector together, so it runs only when a policy asks for NAME, and only on sentences that can hold a
 // name: those with a capitalised word after the first, or whose first word is not a common opener.
+// The library is loaded on the first NAME check, not with this module: its lexicon adds about 44 MB to
+// the process, which every deployment without a NAME policy would otherwise carry.
 
-import nlp from 'compromise';
+import { createRequire } from 'node:module';
+import type nlpType from 'compromise';
 import type { PiiSpan } from './pii-types.js';
+
+let loaded: typeof nlpType | undefined;
+/** compromise, loaded (synchronously, through its CommonJS build) the first time it is needed. */
+function nlp(text: string) {
+  loaded ??= createRequire(import.meta.url)('compromise') as typeof nlpType;
+  return loaded(text);
+}
 
 interface OffsetJson {
   offset?: { start: number; length: number };

@@ -95,12 +95,11 @@ export class TableStore {
   }
 
   /**
-   * At start-up, before any load: removes staged files a killed process left behind, and creates the
-   * bookkeeping tables.
+   * At start-up, before any load: removes staged files a killed process left behind. The bookkeeping
+   * tables are created on first use (init), so that a server no one asks for data does not open DuckDB.
    */
   async open(): Promise<void> {
     sweepStaging(this.engine.stagingDir);
-    await this.init();
   }
 
   /** Creates the bookkeeping tables once. */

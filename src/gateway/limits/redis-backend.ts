@@ -4,7 +4,8 @@
 // way, and the engine turns a failure into its configured fail mode.
 
 import { createHash } from 'node:crypto';
-import { createClient } from 'redis';
+import { createRequire } from 'node:module';
+import type * as RedisModule from 'redis';
 import {
   type LimitBackend,
   MAX_DEBT_PERIODS,
@@ -23,9 +24,19 @@ export interface RedisLimitBackendOptions {
   clock?: () => number;
 }
 
+/**
+ * The redis package, loaded when a Redis backend is made: it adds about 25 MB to the process, which a
+ * deployment without LAKEGATE_REDIS_URL should not carry. Its CommonJS build loads synchronously.
+ */
+let redis: typeof RedisModule | undefined;
+const loadRedis = (): typeof RedisModule => {
+  redis ??= createRequire(import.meta.url)('redis') as typeof RedisModule;
+  return redis;
+};
+
 /** Commands are never queued while Redis is away, and reconnection backs off up to 2 s. */
 function newClient(url: string, timeoutMs: number) {
-  return createClient({
+  return loadRedis().createClient({
     url,
     disableOfflineQueue: true,
     socket: {
