@@ -1,0 +1,18 @@
+export type { EmbeddedVectorEngineOptions } from './engine/embedded-vector-engine.js';
+export { createEmbeddedVectorEngine, DEFAULT_ANN_THRESHOLD } from './engine/embedded-vector-engine.js';
+export type { MetadataFilter } from './engine/metadata-filter.js';
+export { compileMetadataFilter } from './engine/metadata-filter.js';
+export type { AnnParameters } from './engine/usearch-ann.js';
+export type {
+  HybridQuery,
+  Metadata,
+  MetadataValue,
+  TextQuery,
+  VectorEngine,
+  VectorHit,
+  VectorIndex,
+  VectorIndexSpec,
+  VectorMetric,
+  VectorQuery,
+  VectorRecord,
+} from './engine/vector-engine.js';
