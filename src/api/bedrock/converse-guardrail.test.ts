@@ -17,6 +17,7 @@ import {
   TEST_KEY_ID,
   TEST_SECRET,
 } from '../../../test/support/lakegate-harness.js';
+import { chatStream, chatReply as reply } from '../../../test/support/openai-wire.js';
 import { type ScriptedServer, startScriptedServer } from '../../../test/support/scripted-server.js';
 
 let lakegate: Harness;
@@ -25,39 +26,6 @@ let runtime: BedrockRuntimeClient;
 let guardrailId: string;
 
 const credentials = { accessKeyId: TEST_KEY_ID, secretAccessKey: TEST_SECRET };
-
-function sse(...deltas: string[]): { headers: Record<string, string>; chunks: Array<string | number> } {
-  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-    `data: ${JSON.stringify({
-      id: 'chatcmpl-s',
-      object: 'chat.completion.chunk',
-      created: 1,
-      model: 'scripted-model',
-      choices: [{ index: 0, delta, finish_reason: finish }],
-    })}\n\n`;
-  return {
-    headers: { 'content-type': 'text/event-stream' },
-    chunks: [
-      chunk({ role: 'assistant', content: '' }, null),
-      ...deltas.flatMap((d) => [chunk({ content: d }, null), 5]),
-      chunk({}, 'stop'),
-      'data: [DONE]\n\n',
-    ],
-  };
-}
-
-function reply(text: string) {
-  return {
-    body: {
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      created: 1,
-      model: 'scripted-model',
-      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: text } }],
-      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-    },
-  };
-}
 
 beforeAll(async () => {
   upstream = await startScriptedServer();
@@ -218,12 +186,15 @@ describe('Converse with guardrailConfig', () => {
 describe('ConverseStream with guardrailConfig', () => {
   it('never streams blocked text: the stream stops at the block with the blocked message', async () => {
     upstream.enqueue(
-      sse(
-        'Your claim C-1042 has been approved and the payment is scheduled. ',
-        'It will be paid to the card on file, ',
-        '4111 1111 ',
-        '1111 1111, within five days. ',
-        'Thank you for your patience.',
+      chatStream(
+        [
+          'Your claim C-1042 has been approved and the payment is scheduled. ',
+          'It will be paid to the card on file, ',
+          '4111 1111 ',
+          '1111 1111, within five days. ',
+          'Thank you for your patience.',
+        ],
+        5,
       ),
     );
     const response = await runtime.send(
@@ -243,7 +214,7 @@ describe('ConverseStream with guardrailConfig', () => {
   });
 
   it('masks entities split across deltas, and passes clean streams through', async () => {
-    upstream.enqueue(sse('Write to ana.lo', 'pez@exam', 'ple.com today.'));
+    upstream.enqueue(chatStream(['Write to ana.lo', 'pez@exam', 'ple.com today.'], 5));
     const masked = await collect(
       (
         await runtime.send(
@@ -258,7 +229,7 @@ describe('ConverseStream with guardrailConfig', () => {
     expect(masked.text).toBe('Write to {EMAIL} today.');
     expect(masked.stopReason).toBe('guardrail_intervened');
 
-    upstream.enqueue(sse('The deductible ', 'is 500 EUR.'));
+    upstream.enqueue(chatStream(['The deductible ', 'is 500 EUR.'], 5));
     const clean = await collect(
       (
         await runtime.send(

@@ -16,44 +16,12 @@ import {
   TEST_KEY_ID,
   TEST_SECRET,
 } from '../../../test/support/lakegate-harness.js';
+import { chatStream, chatReply as reply } from '../../../test/support/openai-wire.js';
 import { type ScriptedServer, startScriptedServer } from '../../../test/support/scripted-server.js';
 
 let lakegate: Harness;
 let upstream: ScriptedServer;
 let runtime: BedrockRuntimeClient;
-
-function reply(text: string) {
-  return {
-    body: {
-      id: 'chatcmpl-1',
-      object: 'chat.completion',
-      created: 1,
-      model: 'scripted-model',
-      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: text } }],
-      usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-    },
-  };
-}
-
-function sse(...deltas: string[]) {
-  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-    `data: ${JSON.stringify({
-      id: 'chatcmpl-s',
-      object: 'chat.completion.chunk',
-      created: 1,
-      model: 'scripted-model',
-      choices: [{ index: 0, delta, finish_reason: finish }],
-    })}\n\n`;
-  return {
-    headers: { 'content-type': 'text/event-stream' },
-    chunks: [
-      chunk({ role: 'assistant', content: '' }, null),
-      ...deltas.map((d) => chunk({ content: d }, null)),
-      chunk({}, 'stop'),
-      'data: [DONE]\n\n',
-    ],
-  };
-}
 
 beforeAll(async () => {
   upstream = await startScriptedServer();
@@ -152,11 +120,11 @@ describe('endpoint-attached guardrails', () => {
 
     // Streamed through the OpenAI surface: the blocked sentence never arrives.
     upstream.enqueue(
-      sse(
+      chatStream([
         'Your claim C-1042 is approved and will be paid within five working days. ',
         'Your SSN is 123-45-',
         '6789 as on file.',
-      ),
+      ]),
     );
     const stream = await openai.chat.completions.create({
       model: 'guarded-assistant',
