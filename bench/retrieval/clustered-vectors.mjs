@@ -2,6 +2,8 @@
 // plus gaussian noise of total norm ~0.6 — tight enough to be clusters, loose enough that the neighbours
 // inside a cluster are not trivially ordered. Shared by the benches so that they measure the same data.
 
+import { numberSetting } from '../common/settings.mjs';
+
 /** A sampler returning { cluster, vector }; the same (dimension, clusters, seed) gives the same sequence. */
 export function clusteredSampler(dimension, clusters, seed = 7) {
   // mulberry32: 32-bit integer arithmetic through Math.imul (a float LCG loses its low bits past 2^53 and
@@ -34,4 +36,21 @@ export function clusteredSampler(dimension, clusters, seed = 7) {
     return { cluster, vector };
   }
   return sample;
+}
+
+/**
+ * The settings that fix the data and the queries (BENCH_VECTORS, BENCH_DIMENSION, BENCH_CLUSTERS,
+ * BENCH_QUERIES, BENCH_EXACT_QUERIES), read the same way by every retrieval bench. The ground-truth
+ * queries are the first `exactQueries` of the `queries`, so there are never more of them.
+ */
+export function dataSettings() {
+  const settings = {
+    vectors: numberSetting('BENCH_VECTORS', 100_000, 1_000, 2_000_000),
+    dimension: numberSetting('BENCH_DIMENSION', 384, 8, 4_096),
+    clusters: numberSetting('BENCH_CLUSTERS', 1_000, 1, 100_000),
+    queries: numberSetting('BENCH_QUERIES', 1_000, 10, 100_000),
+    exactQueries: numberSetting('BENCH_EXACT_QUERIES', 300, 10, 100_000),
+  };
+  settings.exactQueries = Math.min(settings.exactQueries, settings.queries);
+  return settings;
 }

@@ -13,19 +13,16 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
 import { runRecord, writeResults } from '../common/results.mjs';
-import { listSetting, numberSetting } from '../common/settings.mjs';
-import { clusteredSampler } from './clustered-vectors.mjs';
+import { listSetting } from '../common/settings.mjs';
+import { clusteredSampler, dataSettings } from './clustered-vectors.mjs';
+import { recallAt } from './recall.mjs';
 
 const modules = process.env.BENCH_LANCEDB_MODULES;
 if (!modules) throw new Error('BENCH_LANCEDB_MODULES: the node_modules folder holding @lancedb/lancedb');
 const lancedb = createRequire(join(modules, 'bench.js'))('@lancedb/lancedb');
 
 const settings = {
-  vectors: numberSetting('BENCH_VECTORS', 100_000, 1_000, 2_000_000),
-  dimension: numberSetting('BENCH_DIMENSION', 384, 8, 4_096),
-  clusters: numberSetting('BENCH_CLUSTERS', 1_000, 1, 100_000),
-  queries: numberSetting('BENCH_QUERIES', 1_000, 10, 100_000),
-  exactQueries: numberSetting('BENCH_EXACT_QUERIES', 300, 10, 100_000),
+  ...dataSettings(),
   ef: listSetting('BENCH_EF', ['32', '64', '128']).map(Number),
   k: 10,
 };
@@ -53,16 +50,6 @@ async function timeQueries(count, build) {
   const t0 = performance.now();
   for (let i = 0; i < count; i++) results.push(await build(table.vectorSearch(queries[i])).toArray());
   return { results, qps: count / ((performance.now() - t0) / 1000) };
-}
-function recallAt(results, truth) {
-  let found = 0;
-  let wanted = 0;
-  truth.forEach((expected, i) => {
-    const got = new Set(results[i].map((row) => row.id));
-    wanted += expected.length;
-    for (const row of expected) if (got.has(row.id)) found++;
-  });
-  return found / wanted;
 }
 
 const rows = [];

@@ -18,21 +18,17 @@ import { createEmbeddedVectorEngine } from '../../dist/retrieval/index.js';
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
 import { runRecord, writeResults } from '../common/results.mjs';
 import { listSetting, numberSetting } from '../common/settings.mjs';
-import { clusteredSampler } from './clustered-vectors.mjs';
+import { clusteredSampler, dataSettings } from './clustered-vectors.mjs';
+import { recallAt } from './recall.mjs';
 
 const settings = {
-  vectors: numberSetting('BENCH_VECTORS', 100_000, 1_000, 2_000_000),
-  dimension: numberSetting('BENCH_DIMENSION', 384, 8, 4_096),
-  clusters: numberSetting('BENCH_CLUSTERS', 1_000, 1, 100_000),
-  queries: numberSetting('BENCH_QUERIES', 1_000, 10, 100_000),
-  exactQueries: numberSetting('BENCH_EXACT_QUERIES', 300, 10, 100_000),
+  ...dataSettings(),
   ef: listSetting('BENCH_EF', ['24', '32', '64']).map(Number),
   efConstruction: numberSetting('BENCH_EF_CONSTRUCTION', 128, 8, 1_024),
   connectivity: numberSetting('BENCH_M', 16, 4, 128),
   k: 10,
   batch: 1_000,
 };
-settings.exactQueries = Math.min(settings.exactQueries, settings.queries);
 const log = (line) => process.stdout.write(`${line}\n`);
 const startedAt = new Date();
 const loadAverageBefore = loadavg()[0];
@@ -68,17 +64,6 @@ async function timeQueries(index, count, makeQuery) {
   for (let i = 0; i < count; i++) results.push(await index.queryVector(makeQuery(i)));
   const seconds = (performance.now() - started) / 1000;
   return { results, qps: count / seconds };
-}
-
-function recallAt(results, truth) {
-  let found = 0;
-  let wanted = 0;
-  truth.forEach((expected, i) => {
-    const got = new Set(results[i].map((hit) => hit.id));
-    wanted += expected.length;
-    for (const hit of expected) if (got.has(hit.id)) found++;
-  });
-  return found / wanted;
 }
 
 const rows = [];

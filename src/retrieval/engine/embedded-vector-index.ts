@@ -6,7 +6,7 @@
 // Vector queries use exact search below `annThreshold` live vectors and the graph above it (ann-search.ts).
 
 import { existsSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { LakegateError } from '../../core/index.js';
 import { annSearch } from './ann-search.js';
 import { Bm25Index } from './bm25-index.js';
@@ -19,17 +19,17 @@ import {
   FRAME_SNAPSHOT,
   FRAME_UPSERT,
   fsyncDirectory,
-  fsyncPath,
   latestGeneration,
   manifestPath,
   readIfExists,
   removeOtherGenerations,
+  replaceFileAtomic,
   snapshotPath,
   WriteAheadLog,
   walPath,
   writeFileAtomic,
 } from './index-files.js';
-import { compileMetadataFilter, type MetadataPredicate } from './metadata-filter.js';
+import { compileMetadataFilter, type MetadataFilter, type MetadataPredicate } from './metadata-filter.js';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
 import { TopK } from './top-k.js';
 import { type AnnParameters, UsearchAnn } from './usearch-ann.js';
@@ -74,6 +74,11 @@ interface SnapshotHeader {
 function isSnapshotHeader(value: unknown): value is SnapshotHeader {
   const header = value as SnapshotHeader;
   return header?.format === FORMAT_VERSION && Array.isArray(header.slots) && Array.isArray(header.records);
+}
+
+/** A query's filter compiled (and validated) once per query; no filter passes everything. */
+function predicateOf(filter: MetadataFilter | undefined): MetadataPredicate | undefined {
+  return filter === undefined ? undefined : compileMetadataFilter(filter);
 }
 
 export class EmbeddedVectorIndex implements VectorIndex {
@@ -223,11 +228,12 @@ export class EmbeddedVectorIndex implements VectorIndex {
     const added: number[] = [];
     const replaced: number[] = [];
     headers.forEach((header, i) => {
-      const previous = this.store.slotOf(header.id);
-      if (previous !== undefined) this.forgetText(previous);
       const vector = vectors.subarray(i * this.dimension, (i + 1) * this.dimension);
       const { slot, replaced: old } = this.store.put(header.id, vector, header.metadata, header.text);
-      if (old !== undefined) replaced.push(old);
+      if (old !== undefined) {
+        this.forgetText(old);
+        replaced.push(old);
+      }
       if (header.text !== undefined) this.bm25.add(slot, header.text);
       added.push(slot);
     });
@@ -240,10 +246,9 @@ export class EmbeddedVectorIndex implements VectorIndex {
   private applyDelete(ids: readonly string[]): void {
     const removed: number[] = [];
     for (const id of ids) {
-      const slot = this.store.slotOf(id);
+      const slot = this.store.remove(id);
       if (slot === undefined) continue;
       this.forgetText(slot);
-      this.store.remove(id);
       removed.push(slot);
     }
     this.ann?.remove(removed);
@@ -292,12 +297,9 @@ export class EmbeddedVectorIndex implements VectorIndex {
         };
       }),
     };
-    if (this.ann !== undefined) {
-      const temporary = `${annPath(this.dir, next)}.tmp`;
-      this.ann.save(temporary);
-      await fsyncPath(temporary);
-      await rename(temporary, annPath(this.dir, next));
-    }
+    const ann = this.ann;
+    if (ann !== undefined)
+      await replaceFileAtomic(annPath(this.dir, next), (temporary) => ann.save(temporary));
     await writeFileAtomic(
       snapshotPath(this.dir, next),
       encodeFrame(FRAME_SNAPSHOT, header, this.rowsOf(slots)),
@@ -315,13 +317,8 @@ export class EmbeddedVectorIndex implements VectorIndex {
     const store = new VectorStore(this.dimension, this.metric, Math.max(1024, old.liveCount));
     const bm25 = new Bm25Index();
     for (const slot of old.liveSlots()) {
-      const { slot: fresh } = store.put(
-        old.idAt(slot),
-        old.vectorAt(slot),
-        old.metadataAt(slot),
-        old.textAt(slot),
-      );
       const text = old.textAt(slot);
+      const { slot: fresh } = store.put(old.idAt(slot), old.vectorAt(slot), old.metadataAt(slot), text);
       if (text !== undefined) bm25.add(fresh, text);
     }
     this.store = store;
@@ -341,7 +338,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
     this.assertOpen();
     validateK(query.k);
     const vector = validateQueryVector(query.vector, this);
-    const predicate = query.filter === undefined ? undefined : compileMetadataFilter(query.filter);
+    const predicate = predicateOf(query.filter);
     return this.vectorTop(vector, query.k, predicate).map(({ slot, score }) =>
       this.hit(slot, publicScore(this.metric, score)),
     );
@@ -351,7 +348,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
     this.assertOpen();
     validateK(query.k);
     validateQueryText(query.text);
-    const predicate = query.filter === undefined ? undefined : compileMetadataFilter(query.filter);
+    const predicate = predicateOf(query.filter);
     return this.textTop(query.text, query.k, predicate).map(({ slot, score }) => this.hit(slot, score));
   }
 
@@ -360,7 +357,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
     validateK(query.k);
     validateQueryText(query.text);
     const vector = validateQueryVector(query.vector, this);
-    const predicate = query.filter === undefined ? undefined : compileMetadataFilter(query.filter);
+    const predicate = predicateOf(query.filter);
     if (query.candidates !== undefined) validateK(query.candidates);
     const candidates = Math.min(MAX_K, Math.max(query.k, query.candidates ?? Math.max(4 * query.k, 40)));
     const rrfK = query.rrfK ?? 60;

@@ -103,15 +103,26 @@ export async function removeOtherGenerations(dir: string, keep: number): Promise
   }
 }
 
-/** Writes `data` to `path` so that a reader sees the old file or the whole new one, never a part. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+/**
+ * Replaces `path` so that a reader sees the old file or the whole new one, never a part: `write` fills a
+ * temporary beside it (removeOtherGenerations sweeps one a crash leaves), which is synced and renamed over.
+ */
+export async function replaceFileAtomic(
+  path: string,
+  write: (temporary: string) => Promise<void> | void,
+): Promise<void> {
   const temporary = `${path}.tmp`;
-  await writeFile(temporary, data);
+  await write(temporary);
   await fsyncPath(temporary);
   await rename(temporary, path);
 }
 
-export async function fsyncPath(path: string): Promise<void> {
+/** Writes `data` to `path` atomically (see replaceFileAtomic). */
+export function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  return replaceFileAtomic(path, (temporary) => writeFile(temporary, data));
+}
+
+async function fsyncPath(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();

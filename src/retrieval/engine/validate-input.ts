@@ -3,6 +3,7 @@
 
 import { validationError } from '../../core/index.js';
 import type { Metadata, MetadataValue, VectorIndexSpec, VectorRecord } from './vector-engine.js';
+import { normalise } from './vector-store.js';
 
 export const MAX_ID_LENGTH = 1024;
 export const MAX_K = 10_000;
@@ -117,12 +118,7 @@ export function validateQueryVector(
 ): Float32Array {
   const query = new Float32Array(spec.dimension);
   copyVector(vector, spec, query, 0, 'The query vector');
-  if (spec.metric === 'cosine') {
-    let norm = 0;
-    for (const value of query) norm += value * value;
-    const scale = 1 / Math.sqrt(norm);
-    for (let i = 0; i < query.length; i++) query[i] = query[i]! * scale;
-  }
+  if (spec.metric === 'cosine') normalise(query, 0, spec.dimension);
   return query;
 }
 
