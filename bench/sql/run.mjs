@@ -68,40 +68,20 @@ async function main() {
     const cold = new SqlGovernor({ engine: data.engine, catalog, relations: data.tables, planCacheSize: 0 });
     const context = { catalog: 'ins', schema: 'claims' };
     const run = (sql) => data.engine.withConnection(async (c) => (await c.runAndReadAll(sql)).getRowsJson());
+    // A query as the user writes it (governed table names) and with the policy written in by hand.
+    const asWritten = (q) => instantiate(q.sql, { claims: 'claims', regions: 'regions' });
+    const byHand = (q) =>
+      instantiate(q.sql, { claims: handWrittenClaims(world.claimsRelation), regions: world.regionsRelation });
     const modes = {
       raw: async (q) =>
         run(instantiate(q.sql, { claims: world.claimsRelation, regions: world.regionsRelation })),
-      hand: async (q) =>
-        run(
-          instantiate(q.sql, {
-            claims: handWrittenClaims(world.claimsRelation),
-            regions: world.regionsRelation,
-          }),
-        ),
-      governed: async (q) => {
-        const governed = await data.sql.govern(
-          world.actor,
-          instantiate(q.sql, { claims: 'claims', regions: 'regions' }),
-          context,
-        );
-        return run(governed.sql);
-      },
+      hand: async (q) => run(byHand(q)),
+      governed: async (q) => run((await data.sql.govern(world.actor, asWritten(q), context)).sql),
       rewrite: async (q, timings) => {
-        const governed = await cold.govern(
-          world.actor,
-          instantiate(q.sql, { claims: 'claims', regions: 'regions' }),
-          context,
-        );
+        const governed = await cold.govern(world.actor, asWritten(q), context);
         timings.push(governed.timings.parseMs + governed.timings.rewriteMs + governed.timings.rebuildMs);
       },
-      guarded: async (q) => {
-        const governed = await alwaysGuard.govern(
-          world.actor,
-          instantiate(q.sql, { claims: 'claims', regions: 'regions' }),
-          context,
-        );
-        return run(governed.sql);
-      },
+      guarded: async (q) => run((await alwaysGuard.govern(world.actor, asWritten(q), context)).sql),
     };
     // The physical plans of governed and hand-written forms, compared with relation aliases, row estimates
     // and box drawing taken out: equal plans mean the remaining difference in time is the machine's noise.
@@ -126,18 +106,8 @@ async function main() {
       const same = canonical(hand) === canonical(governed) && canonical(hand) === canonical(guarded);
       if (!same) throw new Error(`${query.name}: the governed result differs from the hand-written one`);
       await modes.raw(query);
-      const governedSql = (
-        await data.sql.govern(
-          world.actor,
-          instantiate(query.sql, { claims: 'claims', regions: 'regions' }),
-          context,
-        )
-      ).sql;
-      const handSql = instantiate(query.sql, {
-        claims: handWrittenClaims(world.claimsRelation),
-        regions: world.regionsRelation,
-      });
-      const samePlan = (await plan(governedSql)) === (await plan(handSql));
+      const governedSql = (await data.sql.govern(world.actor, asWritten(query), context)).sql;
+      const samePlan = (await plan(governedSql)) === (await plan(byHand(query)));
       const times = { raw: [], hand: [], governed: [], guarded: [] };
       const rewrite = [];
       for (let i = 0; i < runs; i++) {

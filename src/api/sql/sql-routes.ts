@@ -10,6 +10,7 @@ import { sendJson } from '../http/respond.js';
 import type { Route } from '../http/route.js';
 import { jsonBody, parseOrThrow } from '../http/validate.js';
 import type { ApiServices } from '../services.js';
+import { param } from '../unity-catalog/json-route.js';
 import { submitStatementBody } from './request-bodies.js';
 import { sqlSurface } from './sql-error.js';
 import { chunkWire, SQL_PREFIX, statementWire } from './statement-wire.js';
@@ -29,12 +30,6 @@ function route(method: Route['method'], path: string, handler: Handler): Route {
       });
     },
   };
-}
-
-function param(ctx: RequestContext, name: string): string {
-  const value = ctx.params[name];
-  if (value === undefined) throw new LakegateError('INTERNAL', `The route has no parameter "${name}".`);
-  return value;
 }
 
 export function sqlRoutes(services: ApiServices): Route[] {

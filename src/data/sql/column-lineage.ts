@@ -4,7 +4,7 @@
 // Anything less plain (subqueries in FROM, table functions, COLUMNS(...)) gives no column lineage at all,
 // and the table-level edges still stand.
 
-import { isNode, listField, nodeField, type TreeNode, textField } from './sql-tree.js';
+import { forEachNode, isNode, listField, nodeField, type TreeNode, textField } from './sql-tree.js';
 
 export interface ColumnSource {
   table: string;
@@ -40,16 +40,10 @@ function bindingsOf(
 }
 
 function columnRefs(value: unknown, out: TreeNode[]): void {
-  if (Array.isArray(value)) {
-    for (const item of value) columnRefs(item, out);
-    return;
-  }
-  if (!isNode(value) || value.class === 'SUBQUERY') return;
-  if (value.class === 'COLUMN_REF') {
-    out.push(value);
-    return;
-  }
-  for (const child of Object.values(value)) columnRefs(child, out);
+  forEachNode(value, (node) => {
+    if (node.class === 'COLUMN_REF') out.push(node);
+    return node.class !== 'SUBQUERY' && node.class !== 'COLUMN_REF';
+  });
 }
 
 /** Sources per output position, or undefined when the query is not plain enough to say. */

@@ -15,7 +15,7 @@ import { parseSelect, rebuildSql, treeFingerprint } from './parse-sql.js';
 import { type CompiledPolicy, checkPolicy, parsePolicy } from './policy-expression.js';
 import type { RelationSource, TimeTravel } from './relation-source.js';
 import { tableNotFound } from './sql-errors.js';
-import { isNode, type TreeNode } from './sql-tree.js';
+import { forEachNode, type TreeNode } from './sql-tree.js';
 import { declaredColumns, physicalTables, qualify, tableKey } from './table-names.js';
 import { type IdentitySite, type TableSite, walkQuery } from './walk-query.js';
 
@@ -147,10 +147,7 @@ export class SqlGovernor {
     const started = performance.now();
     const statement = await parseSelect(connection, sql);
     const parsed = performance.now();
-    const walk = walkQuery(statement, {
-      rules,
-      ...(context.parameters ? { parameters: context.parameters } : {}),
-    });
+    const walk = walkGoverned(statement, rules, context);
     const caller = this.callerOf(actor);
     const uses = new Map<string, Promise<ResolvedUse>>();
     const siteUses: Array<[TableSite, Promise<ResolvedUse>]> = [];
@@ -173,17 +170,15 @@ export class SqlGovernor {
       for (const mask of use.masks.values()) identities.push(...mask.identities);
     }
     await applyIdentity(caller, identities);
-    let columnLineage: ColumnSource[][] | undefined;
-    if (context.lineage) {
-      const sites = new Map<TreeNode, SiteTable>();
-      for (const [site, pending] of siteUses) {
-        const use = await pending;
-        sites.set(site.node, { fullName: use.table.fullName, columns: use.columns });
-      }
-      columnLineage = inferColumnLineage(statement, sites);
-    }
     const siteList: Array<[TableSite, ResolvedUse]> = [];
     for (const [site, pending] of siteUses) siteList.push([site, await pending]);
+    let columnLineage: ColumnSource[][] | undefined;
+    if (context.lineage) {
+      const sites = new Map<TreeNode, SiteTable>(
+        siteList.map(([site, use]) => [site.node, { fullName: use.table.fullName, columns: use.columns }]),
+      );
+      columnLineage = inferColumnLineage(statement, sites);
+    }
     const mode = context.guard ?? this.guard;
     const filtered = resolved.some((use) => use.filter !== undefined);
     // The guarded form is built later, only if the fast form fails: keep the checked tree for it.
@@ -219,17 +214,11 @@ export class SqlGovernor {
     });
     const tree = structuredClone(statement);
     const copies: TreeNode[] = [];
-    const find = (value: unknown): void => {
-      if (Array.isArray(value)) {
-        for (const item of value) find(item);
-        return;
-      }
-      if (!isNode(value)) return;
-      const mark = value[SITE_MARK];
-      if (typeof mark === 'number') copies[mark] = value;
-      for (const child of Object.values(value)) find(child);
-    };
-    find(tree);
+    forEachNode(tree, (node) => {
+      const mark = node[SITE_MARK];
+      if (typeof mark === 'number') copies[mark] = node;
+      return true;
+    });
     // Substitution replaces every key of a site, the mark included, so no mark reaches the SQL.
     return {
       tree,
@@ -281,10 +270,7 @@ export class SqlGovernor {
     context: GovernContext,
     physical: Set<string>,
   ): void {
-    const again = walkQuery(check, {
-      rules,
-      ...(context.parameters ? { parameters: context.parameters } : {}),
-    });
+    const again = walkGoverned(check, rules, context);
     const unsafe =
       again.identities.length > 0 ||
       again.tables.some((site) => site.at !== undefined || !physical.has(tableKey(site.node)));
@@ -365,4 +351,9 @@ export class SqlGovernor {
       ...(site.at ? { at: site.at } : {}),
     };
   }
+}
+
+/** The walk a statement and its rebuilt form both pass: the same rules and allowed parameters. */
+function walkGoverned(tree: TreeNode, rules: FunctionRules, context: GovernContext) {
+  return walkQuery(tree, { rules, ...(context.parameters ? { parameters: context.parameters } : {}) });
 }

@@ -7,6 +7,16 @@ export function isNode(value: unknown): value is TreeNode {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Visits every node in `value` (through arrays too), parents first; `visit` returns false to skip a node's children. */
+export function forEachNode(value: unknown, visit: (node: TreeNode) => boolean): void {
+  if (Array.isArray(value)) {
+    for (const item of value) forEachNode(item, visit);
+    return;
+  }
+  if (!isNode(value) || !visit(value)) return;
+  for (const child of Object.values(value)) forEachNode(child, visit);
+}
+
 export function textField(node: TreeNode, key: string): string {
   const value = node[key];
   return typeof value === 'string' ? value : '';

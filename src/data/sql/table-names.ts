@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Securable } from '../../catalog/index.js';
 import { type LakegateError, validationError } from '../../core/index.js';
-import { isNode, type TreeNode } from './sql-tree.js';
+import { forEachNode, isNode, type TreeNode } from './sql-tree.js';
 
 /** sha256 of a statement, for audit records that must not hold the statement itself. */
 export function statementHash(sql: string): string {
@@ -49,15 +49,9 @@ export function tableKey(node: TreeNode): string {
 /** The tables the governed subqueries read (server-generated relations), by exact name. */
 export function physicalTables(subqueries: readonly TreeNode[]): Set<string> {
   const found = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
-    }
-    if (!isNode(value)) return;
-    if (value.type === 'BASE_TABLE' && typeof value.class !== 'string') found.add(tableKey(value));
-    for (const child of Object.values(value)) visit(child);
-  };
-  visit(subqueries);
+  forEachNode(subqueries, (node) => {
+    if (node.type === 'BASE_TABLE' && typeof node.class !== 'string') found.add(tableKey(node));
+    return true;
+  });
   return found;
 }

@@ -13,6 +13,7 @@ import {
   auditQuery,
   classifyStatement,
   GovernedWrites,
+  type QueryAuditEntry,
   runGoverned,
   type SqlGovernor,
   type TableWriter,
@@ -214,7 +215,9 @@ export class StatementService {
   }
 
   private async execute(actor: Actor, input: SubmitStatement, signal: AbortSignal, statementId: string) {
-    const { catalog } = this.options;
+    // Every record of this statement names the same principal, statement and id.
+    const audit = (entry: Omit<QueryAuditEntry, 'actor' | 'statement' | 'statementId'>) =>
+      auditQuery(this.options.catalog, { actor, statement: input.statement, statementId, ...entry });
     const context = {
       ...(input.catalog ? { catalog: input.catalog } : {}),
       ...(input.schema ? { schema: input.schema } : {}),
@@ -232,13 +235,10 @@ export class StatementService {
       );
     } catch (error) {
       // Refused before governance even looked: still one audit record.
-      auditQuery(catalog, {
-        actor,
+      audit({
         kind: 'SELECT',
-        statement: input.statement,
         decision: 'deny',
         error: codeOf(error),
-        statementId,
       });
       throw error;
     }
@@ -246,15 +246,12 @@ export class StatementService {
       const kind = classified.kind === 'create_table_as' ? 'CREATE_TABLE_AS' : 'INSERT';
       try {
         const written = await this.writes.execute(actor, classified, context);
-        auditQuery(catalog, {
-          actor,
+        audit({
           kind,
-          statement: input.statement,
           decision: 'allow',
           tables: written.governed.tables.map((t) => t.table.fullName),
           target: written.target.fullName,
           rows: written.rowsInserted,
-          statementId,
         });
         const n = String(written.rowsInserted);
         return {
@@ -271,13 +268,10 @@ export class StatementService {
           chunks: [{ chunkIndex: 0, rowOffset: 0, rowCount: 1, byteCount: 0, dataArray: [[n, n]] }],
         };
       } catch (error) {
-        auditQuery(catalog, {
-          actor,
+        audit({
           kind,
-          statement: input.statement,
           decision: 'deny',
           error: codeOf(error),
-          statementId,
         });
         throw error;
       }
@@ -295,13 +289,10 @@ export class StatementService {
             parameters: bound.names,
           });
         } catch (error) {
-          auditQuery(catalog, {
-            actor,
+          audit({
             kind: 'SELECT',
-            statement: input.statement,
             decision: 'deny',
             error: codeOf(error),
-            statementId,
           });
           throw error;
         }
@@ -318,25 +309,19 @@ export class StatementService {
             throwIfCancelled(signal);
             return readResult(result, limits);
           });
-          auditQuery(catalog, {
-            actor,
+          audit({
             kind: 'SELECT',
-            statement: input.statement,
             decision: 'allow',
             tables,
             rows: read.manifest.totalRowCount,
-            statementId,
           });
           return read;
         } catch (error) {
-          auditQuery(catalog, {
-            actor,
+          audit({
             kind: 'SELECT',
-            statement: input.statement,
             decision: 'allow',
             tables,
             error: codeOf(engineError(error)),
-            statementId,
           });
           throw error;
         }
