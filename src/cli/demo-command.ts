@@ -21,9 +21,11 @@ import {
   type CommandContext,
   parseCommand,
   positionalsOf,
+  type Writer,
 } from './command-context.js';
 import { LAKEGATE_API, segment, UC_API } from './http-client.js';
-import { VolumeFilesClient } from './volume-files-client.js';
+import { ProgressLine, showsProgress } from './transfer-progress.js';
+import { type VolumeFilesClient, volumeFilesClientFor } from './volume-files-client.js';
 
 export const DEMO_USAGE = `Usage: lakegate demo [--scale <n>] [--seed <n>] [--reset] [--progress]
 
@@ -109,21 +111,17 @@ async function resetDemo(ctx: CommandContext): Promise<void> {
 }
 
 class LoadProgress {
-  private lastDraw = 0;
+  private readonly line: ProgressLine | undefined;
 
-  constructor(
-    private readonly runtime: CliRuntime,
-    private readonly show: boolean,
-  ) {}
+  constructor(stderr: Writer, show: boolean) {
+    this.line = show ? new ProgressLine(stderr) : undefined;
+  }
 
   update(table: string, done: number, total: number, final = false): void {
-    if (!this.show) return;
-    const now = Date.now();
-    const inPlace = this.runtime.io.stderr.isTTY === true;
-    if (!final && now - this.lastDraw < (inPlace ? 100 : 1000)) return;
-    this.lastDraw = now;
-    const line = `Loading ${table}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} rows`;
-    this.runtime.io.stderr.write(inPlace ? `\r\u001b[2K${line}${final ? '\n' : ''}` : `${line}\n`);
+    this.line?.draw(
+      () => `Loading ${table}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} rows`,
+      final,
+    );
   }
 }
 
@@ -280,12 +278,9 @@ export async function demoCommand(runtime: CliRuntime, args: string[]): Promise<
     policies: data.policies.length,
     claims: data.claims.length,
   };
-  const files = new VolumeFilesClient(
-    ctx.client.baseUrl,
-    values.key?.trim() || runtime.env.LAKEGATE_KEY?.trim() || undefined,
-    runtime.io.fetch,
-  );
-  const progress = new LoadProgress(runtime, values.progress === true || runtime.io.stderr.isTTY === true);
+  const files = volumeFilesClientFor(runtime, ctx, values.key);
+  const { stderr } = runtime.io;
+  const progress = new LoadProgress(stderr, showsProgress(stderr, values.progress));
   try {
     await ctx.client.post(`${UC_API}/catalogs`, { name: CATALOG, comment: 'Lakegate demo: an insurer' });
     await ctx.client.post(`${UC_API}/schemas`, {

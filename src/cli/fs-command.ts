@@ -3,7 +3,7 @@
 // local path. Copies stream both ways (nothing is held in memory), show bytes and rate on stderr on a
 // terminal or with --progress, and a download lands under a temporary name until it is complete.
 
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -12,15 +12,19 @@ import { CliError, usageError } from './cli-error.js';
 import {
   type CliRuntime,
   COMMON_OPTIONS_HELP,
-  type CommandContext,
   parseCommand,
   positionalsOf,
   runSubcommand,
   type Writer,
 } from './command-context.js';
 import { formatTime, renderTable } from './format-table.js';
-import { TransferProgress } from './transfer-progress.js';
-import { type RemoteEntry, remotePathOf, VolumeFilesClient } from './volume-files-client.js';
+import { fileBody, showsProgress, TransferProgress } from './transfer-progress.js';
+import {
+  type RemoteEntry,
+  remotePathOf,
+  type VolumeFilesClient,
+  volumeFilesClientFor,
+} from './volume-files-client.js';
 
 export const FS_USAGE = `Usage: lakegate fs <subcommand> [options]
 
@@ -36,14 +40,6 @@ Volume paths are /Volumes/<catalog>/<schema>/<volume>/... (dbfs:/Volumes/... wor
 Reading needs READ VOLUME on the volume, writing WRITE VOLUME.
 
 ${COMMON_OPTIONS_HELP}`;
-
-function clientFor(runtime: CliRuntime, ctx: CommandContext, key: string | undefined): VolumeFilesClient {
-  return new VolumeFilesClient(
-    ctx.client.baseUrl,
-    key?.trim() || runtime.env.LAKEGATE_KEY?.trim() || undefined,
-    runtime.io.fetch,
-  );
-}
 
 function remoteOrUsage(arg: string, usage: string): string {
   const remote = remotePathOf(arg);
@@ -72,7 +68,7 @@ async function ls(runtime: CliRuntime, args: string[]): Promise<number> {
   if (!ctx) return 0;
   const [dir] = positionalsOf(positionals, ['<dir>'], FS_USAGE);
   const path = remoteOrUsage(dir!, FS_USAGE);
-  const entries = await clientFor(runtime, ctx, values.key).list(path);
+  const entries = await volumeFilesClientFor(runtime, ctx, values.key).list(path);
   const nameOf = (e: RemoteEntry) => (values.absolute ? e.path : e.is_directory ? `${e.name}/` : e.name);
   ctx.emit({ contents: entries }, () => {
     if (!values.long) return entries.map(nameOf).join('\n');
@@ -94,7 +90,9 @@ async function cat(runtime: CliRuntime, args: string[]): Promise<number> {
   const { values, positionals, ctx } = parseCommand(runtime, args, {}, FS_USAGE);
   if (!ctx) return 0;
   const [file] = positionalsOf(positionals, ['<file>'], FS_USAGE);
-  const { body } = await clientFor(runtime, ctx, values.key).download(remoteOrUsage(file!, FS_USAGE));
+  const { body } = await volumeFilesClientFor(runtime, ctx, values.key).download(
+    remoteOrUsage(file!, FS_USAGE),
+  );
   for await (const chunk of Readable.fromWeb(body as WebReadableStream<Uint8Array>)) {
     await writeBytes(runtime.io.stdout, chunk as Uint8Array);
   }
@@ -105,7 +103,7 @@ async function mkdirCommand(runtime: CliRuntime, args: string[]): Promise<number
   const { values, positionals, ctx } = parseCommand(runtime, args, {}, FS_USAGE);
   if (!ctx) return 0;
   const [dir] = positionalsOf(positionals, ['<dir>'], FS_USAGE);
-  await clientFor(runtime, ctx, values.key).mkdir(remoteOrUsage(dir!, FS_USAGE));
+  await volumeFilesClientFor(runtime, ctx, values.key).mkdir(remoteOrUsage(dir!, FS_USAGE));
   return 0;
 }
 
@@ -129,7 +127,7 @@ async function rmCommand(runtime: CliRuntime, args: string[]): Promise<number> {
   if (!ctx) return 0;
   const [target] = positionalsOf(positionals, ['<path>'], FS_USAGE);
   const path = remoteOrUsage(target!, FS_USAGE);
-  const client = clientFor(runtime, ctx, values.key);
+  const client = volumeFilesClientFor(runtime, ctx, values.key);
   const found = await client.kindOf(path);
   if (found.kind === 'none') throw new CliError(`'${path}' does not exist or you do not have permission.`);
   if (found.kind === 'file') await client.deleteFile(path);
@@ -165,9 +163,7 @@ async function localKind(path: string): Promise<'file' | 'directory' | 'none'> {
 async function uploadFile(local: string, remote: string, options: CopyOptions): Promise<void> {
   const size = (await stat(local)).size;
   const progress = options.progress(`${basename(local)} -> ${remote}`, size);
-  let body = Readable.toWeb(createReadStream(local)) as unknown as ReadableStream<Uint8Array>;
-  if (progress) body = body.pipeThrough(progress.meter());
-  await options.client.upload(remote, body, options.overwrite);
+  await options.client.upload(remote, fileBody(local, progress), options.overwrite);
   progress?.finish();
 }
 
@@ -242,14 +238,13 @@ async function cp(runtime: CliRuntime, args: string[]): Promise<number> {
   const { values, positionals, ctx } = parseCommand(runtime, args, flags, FS_USAGE);
   if (!ctx) return 0;
   const [fromArg, toArg] = positionalsOf(positionals, ['<from>', '<to>'], FS_USAGE) as [string, string];
-  const client = clientFor(runtime, ctx, values.key);
+  const client = volumeFilesClientFor(runtime, ctx, values.key);
   const stderr = runtime.io.stderr;
-  const show = values.progress === true || stderr.isTTY === true;
+  const show = showsProgress(stderr, values.progress);
   const options: CopyOptions = {
     client,
     overwrite: values.overwrite === true,
-    progress: (label, total) =>
-      show ? new TransferProgress(stderr, label, total, stderr.isTTY === true) : undefined,
+    progress: (label, total) => (show ? new TransferProgress(stderr, label, total) : undefined),
   };
   const fromRemote = remotePathOf(fromArg);
   const toRemote = remotePathOf(toArg);

@@ -16,7 +16,8 @@ import { renderTable } from './format-table.js';
 import { inSchema, securableCommand } from './securable-command.js';
 import { type Json, type SecurableKind, text } from './securable-views.js';
 import { tablePath, uploadForLoad, type WireWriteResult } from './table-data-client.js';
-import { TransferProgress } from './transfer-progress.js';
+import { showsProgress, TransferProgress } from './transfer-progress.js';
+import { remotePathOf } from './volume-files-client.js';
 
 export const TABLE_USAGE = `Usage: lakegate table <subcommand> [options]
 
@@ -209,8 +210,8 @@ async function loadCommand(runtime: CliRuntime, rest: string[]): Promise<number>
   }
   const header = values['no-header'] === true ? false : undefined;
   let result: WireWriteResult;
-  const volumePath = source!.startsWith('dbfs:') ? source!.slice('dbfs:'.length) : source!;
-  if (volumePath.startsWith('/Volumes/')) {
+  const volumePath = remotePathOf(source!);
+  if (volumePath) {
     result = await ctx.client.post<WireWriteResult>(tablePath(fullName!, 'load'), {
       mode,
       ...(keys.length > 0 ? { keys } : {}),
@@ -227,7 +228,7 @@ async function loadCommand(runtime: CliRuntime, rest: string[]): Promise<number>
     });
   } else {
     const { stderr } = runtime.io;
-    const show = values.progress === true || stderr.isTTY === true;
+    const show = showsProgress(stderr, values.progress);
     result = await uploadForLoad(fullName!, source!, {
       baseUrl: ctx.client.baseUrl,
       key: values.key ?? runtime.env.LAKEGATE_KEY,
@@ -240,9 +241,7 @@ async function loadCommand(runtime: CliRuntime, rest: string[]): Promise<number>
         ...(delimiter !== undefined ? { delimiter } : {}),
       },
       progress: (total) =>
-        show
-          ? new TransferProgress(stderr, `${basename(source!)} -> ${fullName}`, total, stderr.isTTY === true)
-          : undefined,
+        show ? new TransferProgress(stderr, `${basename(source!)} -> ${fullName}`, total) : undefined,
     });
   }
   ctx.emit(result, () => describeWrite(fullName!, result));

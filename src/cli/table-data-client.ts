@@ -1,12 +1,11 @@
 // The table-data API (`/api/2.0/lakegate/tables/...`) from the CLI: JSON calls go through the catalog
 // client; a local file is streamed as the raw request body, which the JSON client does not carry.
 
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { CliError } from './cli-error.js';
 import { segment } from './http-client.js';
-import type { TransferProgress } from './transfer-progress.js';
+import { notAuthenticated, streamRequest } from './stream-request.js';
+import { fileBody, type TransferProgress } from './transfer-progress.js';
 
 export const TABLES_API = '/api/2.0/lakegate/tables';
 
@@ -45,31 +44,14 @@ export async function uploadForLoad(
     throw new CliError(`Cannot read the file "${localPath}".`);
   }
   const progress = options.progress?.(size);
-  let body = Readable.toWeb(createReadStream(localPath)) as unknown as ReadableStream<Uint8Array>;
-  if (progress) body = body.pipeThrough(progress.meter());
   const url = new URL(`${options.baseUrl}${tablePath(fullName, 'load')}`);
   for (const [name, value] of Object.entries(options.query)) url.searchParams.set(name, value);
-  const headers: Record<string, string> = {
-    'content-type': 'application/octet-stream',
-    'content-length': String(size),
-  };
-  if (options.key) headers.authorization = `Bearer ${options.key}`;
-  let response: Response;
-  try {
-    response = await (options.fetch ?? fetch)(url, {
-      method: 'PUT',
-      headers,
-      body,
-      duplex: 'half',
-    } as RequestInit);
-  } catch (error) {
-    const cause =
-      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-    throw new CliError(
-      `Cannot reach Lakegate at ${options.baseUrl} (${cause}). Is it running? Start it with \`lakegate up\`, ` +
-        'or point the CLI at it with --url or LAKEGATE_URL.',
-    );
-  }
+  const response = await streamRequest(
+    { baseUrl: options.baseUrl, key: options.key, fetch: options.fetch ?? fetch },
+    url,
+    { method: 'PUT', body: fileBody(localPath, progress), duplex: 'half' } as RequestInit,
+    { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+  );
   progress?.finish();
   const text = await response.text();
   let parsed: Record<string, unknown> = {};
@@ -81,7 +63,7 @@ export async function uploadForLoad(
   if (!response.ok) {
     const message = typeof parsed.message === 'string' ? parsed.message : `HTTP ${response.status}`;
     if (response.status === 401) {
-      throw new CliError(`Not authenticated (${message}). Set LAKEGATE_KEY to an API key or pass --key.`);
+      throw notAuthenticated(message);
     }
     const code = typeof parsed.error_code === 'string' ? ` (${parsed.error_code})` : '';
     throw new CliError(`${message.replace(/\s+/g, ' ').trim()}${code}`);

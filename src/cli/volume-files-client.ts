@@ -2,6 +2,8 @@
 // (http-client.ts) does not carry. Errors become one-line CliErrors with Databricks' error code.
 
 import { CliError } from './cli-error.js';
+import type { CliRuntime, CommandContext } from './command-context.js';
+import { notAuthenticated, type StreamTarget, streamRequest } from './stream-request.js';
 
 export const FILES_API = '/api/2.0/fs/files';
 export const DIRECTORIES_API = '/api/2.0/fs/directories';
@@ -36,12 +38,25 @@ function encodePath(path: string): string {
     .join('/');
 }
 
+/** The client for a command's server, with --key or else LAKEGATE_KEY. */
+export function volumeFilesClientFor(
+  runtime: CliRuntime,
+  ctx: CommandContext,
+  key: string | undefined,
+): VolumeFilesClient {
+  return new VolumeFilesClient(
+    ctx.client.baseUrl,
+    key?.trim() || runtime.env.LAKEGATE_KEY?.trim() || undefined,
+    runtime.io.fetch,
+  );
+}
+
 export class VolumeFilesClient {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly key: string | undefined,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+  private readonly target: StreamTarget;
+
+  constructor(baseUrl: string, key: string | undefined, fetchImpl: typeof fetch = fetch) {
+    this.target = { baseUrl, key, fetch: fetchImpl };
+  }
 
   /** Uploads a stream (it goes to disk on the server as it arrives). */
   async upload(path: string, body: ReadableStream<Uint8Array>, overwrite: boolean): Promise<void> {
@@ -103,19 +118,8 @@ export class VolumeFilesClient {
     return response;
   }
 
-  private async raw(method: string, path: string, init: RequestInit = {}): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (this.key) headers['authorization'] = `Bearer ${this.key}`;
-    try {
-      return await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...init });
-    } catch (error) {
-      const cause =
-        error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-      throw new CliError(
-        `Cannot reach Lakegate at ${this.baseUrl} (${cause}). Is it running? Start it with \`lakegate up\`, ` +
-          'or point the CLI at it with --url or LAKEGATE_URL.',
-      );
-    }
+  private raw(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+    return streamRequest(this.target, `${this.target.baseUrl}${path}`, { method, ...init });
   }
 
   private async errorOf(response: Response, path: string): Promise<CliError> {
@@ -132,11 +136,7 @@ export class VolumeFilesClient {
     const decodedPath = decodeURIComponent(
       path.replace(/^\/api\/2\.0\/fs\/(files|directories)/, '').split('?')[0]!,
     );
-    if (response.status === 401) {
-      return new CliError(
-        `Not authenticated (${message ?? 'HTTP 401'}). Set LAKEGATE_KEY to an API key or pass --key.`,
-      );
-    }
+    if (response.status === 401) return notAuthenticated(message ?? 'HTTP 401');
     const said =
       message ??
       (response.status === 404

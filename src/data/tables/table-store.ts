@@ -10,7 +10,7 @@
 
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue, Json } from '@duckdb/node-api';
 import { LakegateError, nowIso, validationError } from '../../core/index.js';
 import { type DataEngine, sqlIdentifier } from '../engine/index.js';
 import { duckdbTypeOf, parseUcType, ucTypeText } from './column-types.js';
@@ -75,6 +75,15 @@ export function storedColumnsOf(columns: readonly ColumnSpec[]): StoredColumn[] 
 
 function num(value: unknown): number {
   return Number(value ?? 0);
+}
+
+/** The first row of a query's answer as JSON values; undefined when it has none. */
+async function firstRow(
+  c: DuckDBConnection,
+  sql: string,
+  values?: DuckDBValue[],
+): Promise<Record<string, Json> | undefined> {
+  return (await c.runAndReadAll(sql, values)).getRowObjectsJson()[0];
 }
 
 export class TableStore {
@@ -199,13 +208,11 @@ export class TableStore {
     await this.init();
     const cached = this.columnCache.get(tableId);
     if (cached) return cached;
-    const rows = await this.engine.withConnection(async (c) =>
-      (
-        await c.runAndReadAll('SELECT columns FROM lakegate.managed_tables WHERE table_id = $1', [tableId])
-      ).getRowObjectsJson(),
+    const row = await this.engine.withConnection((c) =>
+      firstRow(c, 'SELECT columns FROM lakegate.managed_tables WHERE table_id = $1', [tableId]),
     );
-    if (rows.length === 0) return undefined;
-    const columns = prepareColumns(JSON.parse(String(rows[0]!.columns)) as StoredColumn[]);
+    if (!row) return undefined;
+    const columns = prepareColumns(JSON.parse(String(row.columns)) as StoredColumn[]);
     this.columnCache.set(tableId, columns);
     return columns;
   }
@@ -237,9 +244,9 @@ export class TableStore {
       throw validationError('keys apply to a merge only.');
     }
     const rename: [string, string][] = [
-      [`lakegate."${tableId}$history"`, fullName],
+      [this.historyRelation(tableId), fullName],
       [`${tableId}$history`, fullName],
-      [`lakegate."${tableId}"`, fullName],
+      [this.currentRelation(tableId), fullName],
       [tableId, fullName],
     ];
     return this.serialized(tableId, () =>
@@ -287,17 +294,11 @@ export class TableStore {
         added = (await c.run(`INSERT INTO ${main} SELECT *, ${version} FROM lg_source`)).rowsChanged;
       } else {
         await checkMergeSource(c, keys);
-        const matches = `EXISTS (SELECT 1 FROM lg_source s WHERE ${keys
-          .map((k) => `s.${sqlIdentifier(k)} = m.${sqlIdentifier(k)}`)
-          .join(' AND ')})`;
-        const matched = `EXISTS (SELECT 1 FROM ${main} AS m WHERE ${keys
-          .map((k) => `m.${sqlIdentifier(k)} = s.${sqlIdentifier(k)}`)
-          .join(' AND ')})`;
-        updated = num(
-          (
-            await c.runAndReadAll(`SELECT count(*) AS n FROM lg_source AS s WHERE ${matched}`)
-          ).getRowObjectsJson()[0]?.n,
-        );
+        const sameKeys = (left: string, right: string) =>
+          keys.map((k) => `${left}.${sqlIdentifier(k)} = ${right}.${sqlIdentifier(k)}`).join(' AND ');
+        const matches = `EXISTS (SELECT 1 FROM lg_source s WHERE ${sameKeys('s', 'm')})`;
+        const matched = `EXISTS (SELECT 1 FROM ${main} AS m WHERE ${sameKeys('m', 's')})`;
+        updated = num((await firstRow(c, `SELECT count(*) AS n FROM lg_source AS s WHERE ${matched}`))?.n);
         await c.run(
           `INSERT INTO ${history} SELECT ${names}, ${VERSION}, ${version} FROM ${main} AS m WHERE ${matches}`,
         );
@@ -308,7 +309,7 @@ export class TableStore {
       }
       await c.run('DROP TABLE lg_source');
     }
-    const total = num((await c.runAndReadAll(`SELECT count(*) AS n FROM ${main}`)).getRowObjectsJson()[0]?.n);
+    const total = num((await firstRow(c, `SELECT count(*) AS n FROM ${main}`))?.n);
     await this.recordVersion(c, tableId, version, OPERATION[mode], principal, nowIso(), [
       added,
       removed,
@@ -322,14 +323,7 @@ export class TableStore {
   /** Drops displaced rows that no retained version can see any more. */
   private async prune(c: DuckDBConnection, tableId: string, latest: number): Promise<void> {
     const oldest = Math.max(0, latest - this.retain + 1);
-    const stored = num(
-      (
-        await c.runAndReadAll('SELECT oldest_readable FROM lakegate.managed_tables WHERE table_id = $1', [
-          tableId,
-        ])
-      ).getRowObjectsJson()[0]?.oldest_readable,
-    );
-    if (oldest <= stored) return;
+    if (oldest <= (await this.oldestReadable(c, tableId))) return;
     await c.run(`DELETE FROM ${this.historyRelation(tableId)} WHERE ${TO} <= ${oldest}`);
     await c.run('UPDATE lakegate.managed_tables SET oldest_readable = $1 WHERE table_id = $2', [
       oldest,
@@ -359,12 +353,22 @@ export class TableStore {
     ]);
   }
 
-  private async latestVersion(c: DuckDBConnection, tableId: string): Promise<number | undefined> {
-    const row = (
-      await c.runAndReadAll('SELECT max(version) AS v FROM lakegate.table_versions WHERE table_id = $1', [
-        tableId,
-      ])
-    ).getRowObjectsJson()[0];
+  /** The newest version, or the newest committed by `asOf` (an ISO time); undefined when there is none. */
+  private async latestVersion(
+    c: DuckDBConnection,
+    tableId: string,
+    asOf?: string,
+  ): Promise<number | undefined> {
+    const row =
+      asOf === undefined
+        ? await firstRow(c, 'SELECT max(version) AS v FROM lakegate.table_versions WHERE table_id = $1', [
+            tableId,
+          ])
+        : await firstRow(
+            c,
+            'SELECT max(version) AS v FROM lakegate.table_versions WHERE table_id = $1 AND committed_at <= $2',
+            [tableId, asOf],
+          );
     return row?.v === null || row?.v === undefined ? undefined : Number(row.v);
   }
 
@@ -396,10 +400,10 @@ export class TableStore {
   private async oldestReadable(c: DuckDBConnection, tableId: string): Promise<number> {
     return num(
       (
-        await c.runAndReadAll('SELECT oldest_readable FROM lakegate.managed_tables WHERE table_id = $1', [
+        await firstRow(c, 'SELECT oldest_readable FROM lakegate.managed_tables WHERE table_id = $1', [
           tableId,
         ])
-      ).getRowObjectsJson()[0]?.oldest_readable,
+      )?.oldest_readable,
     );
   }
 
@@ -425,16 +429,11 @@ export class TableStore {
       } else {
         const when = new Date(String(at.timestamp));
         if (Number.isNaN(when.getTime())) throw validationError(`"${at.timestamp}" is not a timestamp.`);
-        const row = (
-          await c.runAndReadAll(
-            'SELECT max(version) AS v FROM lakegate.table_versions WHERE table_id = $1 AND committed_at <= $2',
-            [tableId, when.toISOString()],
-          )
-        ).getRowObjectsJson()[0];
-        if (row?.v === null || row?.v === undefined) {
+        const atTime = await this.latestVersion(c, tableId, when.toISOString());
+        if (atTime === undefined) {
           throw validationError(`'${fullName}' did not exist yet at ${when.toISOString()}.`);
         }
-        wanted = Number(row.v);
+        wanted = atTime;
       }
       const oldest = await this.oldestReadable(c, tableId);
       if (wanted < oldest) {
@@ -488,19 +487,17 @@ function mergeKeys(keys: unknown, columns: readonly PreparedColumn[]): string[] 
 /** A merge needs every source row to name one target row: no empty keys, no key twice. */
 async function checkMergeSource(c: DuckDBConnection, keys: string[]): Promise<void> {
   const quoted = keys.map(sqlIdentifier);
-  const nulls = (
-    await c.runAndReadAll(
-      `SELECT count(*) AS n FROM lg_source WHERE ${quoted.map((k) => `${k} IS NULL`).join(' OR ')}`,
-    )
-  ).getRowObjectsJson()[0];
+  const nulls = await firstRow(
+    c,
+    `SELECT count(*) AS n FROM lg_source WHERE ${quoted.map((k) => `${k} IS NULL`).join(' OR ')}`,
+  );
   if (num(nulls?.n) > 0) {
     throw validationError(`${num(nulls?.n)} source rows have no value in a merge key (${keys.join(', ')}).`);
   }
-  const duplicate = (
-    await c.runAndReadAll(
-      `SELECT ${quoted.map((k) => `CAST(${k} AS VARCHAR) AS ${k}`).join(', ')}, count(*) AS lg_n FROM lg_source GROUP BY ALL HAVING count(*) > 1 LIMIT 1`,
-    )
-  ).getRowObjectsJson()[0];
+  const duplicate = await firstRow(
+    c,
+    `SELECT ${quoted.map((k) => `CAST(${k} AS VARCHAR) AS ${k}`).join(', ')}, count(*) AS lg_n FROM lg_source GROUP BY ALL HAVING count(*) > 1 LIMIT 1`,
+  );
   if (duplicate) {
     const key = keys.map((k) => `${k}=${JSON.stringify(duplicate[k])}`).join(', ');
     throw validationError(
