@@ -4,7 +4,7 @@
 // A class rather than an object of closures: one is made per request, and its methods are shared.
 
 import type { Actor } from '../catalog/index.js';
-import { LakegateError } from '../core/index.js';
+import { LakegateError, type StreamEvent } from '../core/index.js';
 import {
   type AttemptedModel,
   answerOfHit,
@@ -20,6 +20,7 @@ import {
   MeteredStream,
   type ModelRef,
   type RouterCallOptions,
+  type ServedBy,
   type UsageMeter,
   usageOfNativeBody,
 } from '../gateway/index.js';
@@ -96,6 +97,16 @@ class GovernedRouter implements AttemptedModel {
 
   private failed(record: UsageRecord | undefined, error: unknown): void {
     if (record) this.meter?.failed(record, error, this.ref, this.options);
+  }
+
+  /** A stream that finishes its own record when it ends, fails or is abandoned. */
+  private metered<T extends StreamEvent | Uint8Array>(
+    meter: UsageMeter,
+    record: UsageRecord,
+    result: { stream: AsyncIterable<T>; servedBy: ServedBy },
+    input: ConverseInput | undefined,
+  ): MeteredStream<T> {
+    return new MeteredStream(meter, record, result.stream, result.servedBy, this.ref, this.options, input);
   }
 
   /** Whether this call's payloads go to the endpoint's inference table (sampled once, at the start). */
@@ -179,16 +190,7 @@ class GovernedRouter implements AttemptedModel {
       admitted = true;
       const result = await this.services.router.converseStream(modelId, input, this.options);
       if (!record || !this.meter) return result;
-      // The record is finished by the stream itself, when it ends, fails or is abandoned.
-      const metered = new MeteredStream(
-        this.meter,
-        record,
-        result.stream,
-        result.servedBy,
-        this.ref,
-        this.options,
-        input,
-      );
+      const metered = this.metered(this.meter, record, result, input);
       if (!logged) return { stream: metered, servedBy: result.servedBy };
       // Outside the metering: by the time it logs, the record is finished.
       const stream = new LoggedStream(metered, (response) => this.logPayloads(record, input, response));
@@ -264,16 +266,7 @@ class GovernedRouter implements AttemptedModel {
       await this.admit(actor, modelId, record, () => estimateNativeTokens(request.body));
       const result = await this.services.router.invokeNativeStream(modelId, request, this.options);
       if (!record || !this.meter) return result;
-      const stream = new MeteredStream(
-        this.meter,
-        record,
-        result.stream,
-        result.servedBy,
-        this.ref,
-        this.options,
-        undefined,
-      );
-      return { stream, servedBy: result.servedBy };
+      return { stream: this.metered(this.meter, record, result, undefined), servedBy: result.servedBy };
     } catch (error) {
       this.failed(record, error);
       throw error;

@@ -221,13 +221,18 @@ async function startWithCatalog(
       ? { maxConcurrentStatements: dataSettings.maxConcurrentStatements }
       : {}),
   });
-  const services: ApiServices = { router, access, catalog, data, estimateInputTokens };
+  const adminActor = {
+    principalId: admin.admin.id,
+    name: admin.admin.name,
+    kind: 'user',
+    isAdmin: true,
+  } as const;
   // Guardrails (docs/guardrails.md): catalog securables in system.guardrails; topics judged by embeddings.
   const guardrailEmbeddingModel = config.guardrails?.embeddingModel ?? 'local/embed';
   const guardrails = new GuardrailService({
     db: store.db,
     catalog,
-    admin: { principalId: admin.admin.id, name: admin.admin.name, kind: 'user', isAdmin: true },
+    admin: adminActor,
     embed: async (texts) =>
       (await router.embed(guardrailEmbeddingModel, { inputs: texts })).response.embeddings.map((e) =>
         Array.from(e),
@@ -236,114 +241,112 @@ async function startWithCatalog(
       ? { topicThreshold: config.guardrails.topicThreshold }
       : {}),
   });
-  services.guardrails = guardrails;
-  // Usage: one record per model call, in <home>/usage/usage.duckdb (docs/usage.md). DuckDB creates its
-  // files with the process umask: the owner-only folder is what keeps them private.
-  const usageDir = join(settings.home, 'usage');
-  mkdirSync(usageDir, { recursive: true, mode: 0o700 });
-  const usageStore = await UsageStore.open({
-    path: join(usageDir, 'usage.duckdb'),
-    onError: (error) =>
-      settings.log?.(`usage: writing records failed, will retry: ${(error as Error).message}`),
-  });
-  // Limits (docs/limits.md): in process, or shared by every replica through LAKEGATE_REDIS_URL.
-  const limits = createLimitsEngine(config, env, {
-    // Events carry names and amounts only; the backend's message never includes its URL.
-    onEvent: (event) => settings.log?.(`limits: ${JSON.stringify(event)}`),
-  });
-  const admitted = new AdmittedCalls();
-  services.limits = { engine: limits, admitted, groupNamesOf: groupNamesResolver(identity) };
-  const meter = new UsageMeter({
-    sink: usageStore,
-    metrics: new UsageMetrics(),
-    prices: PriceTable.shipped(config.pricing ?? {}),
-    router,
-    estimateInputTokens,
-    onFinished: (record) => admitted.finished(record),
-  });
-  services.usage = meter;
-  // Response caches (opt-in per endpoint) and inference tables (docs/usage.md).
-  const responseCache = new EndpointCaches(config.endpoints);
-  if (responseCache.enabled) services.responseCache = responseCache;
+  let usageStore: UsageStore | undefined;
+  let limits: ReturnType<typeof createLimitsEngine> | undefined;
   let payloadLog: Awaited<ReturnType<typeof openPayloadLog>>;
+  /**
+   * Closes what this function opened, in this order whether start-up failed half-way or the server
+   * stops: the inference tables before the tables' engine they are written into, usage after the
+   * listener (calls still finishing have written their records by then).
+   */
+  const closeOpened = async () => {
+    await payloadLog?.close();
+    await data.close();
+    await usageStore?.close();
+    await limits?.close();
+  };
   try {
+    const services: ApiServices = { router, access, catalog, data, estimateInputTokens };
+    services.guardrails = guardrails;
+    // Usage: one record per model call, in <home>/usage/usage.duckdb (docs/usage.md). DuckDB creates its
+    // files with the process umask: the owner-only folder is what keeps them private.
+    const usageDir = join(settings.home, 'usage');
+    mkdirSync(usageDir, { recursive: true, mode: 0o700 });
+    usageStore = await UsageStore.open({
+      path: join(usageDir, 'usage.duckdb'),
+      onError: (error) =>
+        settings.log?.(`usage: writing records failed, will retry: ${(error as Error).message}`),
+    });
+    // Limits (docs/limits.md): in process, or shared by every replica through LAKEGATE_REDIS_URL.
+    limits = createLimitsEngine(config, env, {
+      // Events carry names and amounts only; the backend's message never includes its URL.
+      onEvent: (event) => settings.log?.(`limits: ${JSON.stringify(event)}`),
+    });
+    const admitted = new AdmittedCalls();
+    services.limits = { engine: limits, admitted, groupNamesOf: groupNamesResolver(identity) };
+    const meter = new UsageMeter({
+      sink: usageStore,
+      metrics: new UsageMetrics(),
+      prices: PriceTable.shipped(config.pricing ?? {}),
+      router,
+      estimateInputTokens,
+      onFinished: (record) => admitted.finished(record),
+    });
+    services.usage = meter;
+    // Response caches (opt-in per endpoint) and inference tables (docs/usage.md).
+    const responseCache = new EndpointCaches(config.endpoints);
+    if (responseCache.enabled) services.responseCache = responseCache;
     payloadLog = await openPayloadLog({
       data,
       catalog,
-      admin: { principalId: admin.admin.id, name: admin.admin.name, kind: 'user', isAdmin: true },
+      admin: adminActor,
       endpoints: config.endpoints,
       guardrails,
       ...(settings.log ? { log: settings.log } : {}),
     });
+    if (payloadLog) services.payloadLog = payloadLog;
+
+    const routes = new RouteTable()
+      .add({
+        method: 'GET',
+        path: '/health',
+        surface: adminSurface,
+        public: true,
+        handle: (ctx) => sendJson(ctx.res, 200, { status: 'ok' }),
+      })
+      .add(...bedrockRoutes(services))
+      .add(...guardrailRoutes(guardrails))
+      .add(...openaiRoutes(services))
+      .add(...unityCatalogRoutes(services))
+      .add(...lakegateAdminRoutes(services))
+      .add(...filesRoutes(services))
+      .add(...tableDataRoutes(services))
+      .add(...sqlRoutes(services))
+      .add(...usageRoutes(services, { store: usageStore, meter }));
+
+    const log = settings.log ?? (() => undefined);
+    const pipeline = createPipeline({
+      routes,
+      keys: identity,
+      maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      surfaceForUnmatched: surfaceFor,
+      onSystemError: (error, ctx) => {
+        const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : '';
+        log(
+          `error ${ctx.requestId} ${ctx.method} ${ctx.rawPath}: ${error.code} ${error.message} ${cause}`.trim(),
+        );
+      },
+    });
+    const server = await listen(settings.host, settings.port, pipeline);
+
+    const running: RunningServer = {
+      url: server.url,
+      port: server.port,
+      catalog,
+      usage: usageStore,
+      close: async () => {
+        await server.close();
+        await Promise.all([...providers.values()].map((p) => p.close?.()));
+        await closeOpened();
+        await catalog.close();
+        await store.close();
+      },
+    };
+    if (admin.adminKeyId) running.adminKeyId = admin.adminKeyId;
+    if (admin.newToken) running.newAdminKey = admin.newToken;
+    return running;
   } catch (error) {
-    await data.close();
-    await usageStore.close();
-    await limits.close();
+    await closeOpened();
     throw error;
   }
-  if (payloadLog) services.payloadLog = payloadLog;
-
-  const routes = new RouteTable()
-    .add({
-      method: 'GET',
-      path: '/health',
-      surface: adminSurface,
-      public: true,
-      handle: (ctx) => sendJson(ctx.res, 200, { status: 'ok' }),
-    })
-    .add(...bedrockRoutes(services))
-    .add(...guardrailRoutes(guardrails))
-    .add(...openaiRoutes(services))
-    .add(...unityCatalogRoutes(services))
-    .add(...lakegateAdminRoutes(services))
-    .add(...filesRoutes(services))
-    .add(...tableDataRoutes(services))
-    .add(...sqlRoutes(services))
-    .add(...usageRoutes(services, { store: usageStore, meter }));
-
-  const log = settings.log ?? (() => undefined);
-  const pipeline = createPipeline({
-    routes,
-    keys: identity,
-    maxBodyBytes: config.server.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    surfaceForUnmatched: surfaceFor,
-    onSystemError: (error, ctx) => {
-      const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : '';
-      log(
-        `error ${ctx.requestId} ${ctx.method} ${ctx.rawPath}: ${error.code} ${error.message} ${cause}`.trim(),
-      );
-    },
-  });
-  let server: Awaited<ReturnType<typeof listen>>;
-  try {
-    server = await listen(settings.host, settings.port, pipeline);
-  } catch (error) {
-    await payloadLog?.close();
-    await data.close();
-    await usageStore.close();
-    await limits.close();
-    throw error;
-  }
-
-  const running: RunningServer = {
-    url: server.url,
-    port: server.port,
-    catalog,
-    usage: usageStore,
-    close: async () => {
-      await server.close();
-      await Promise.all([...providers.values()].map((p) => p.close?.()));
-      // Before the tables' engine closes: the last logged calls are written into it.
-      await payloadLog?.close();
-      await data.close();
-      // After the listener: calls still finishing have written their records by now.
-      await usageStore.close();
-      await limits.close();
-      await catalog.close();
-      await store.close();
-    },
-  };
-  if (admin.adminKeyId) running.adminKeyId = admin.adminKeyId;
-  if (admin.newToken) running.newAdminKey = admin.newToken;
-  return running;
 }
