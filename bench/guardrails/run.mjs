@@ -18,6 +18,7 @@ import {
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
 import { runRecord, writeResults } from '../common/results.mjs';
 import { numberSetting } from '../common/settings.mjs';
+import { percentile } from '../gateway/stats.mjs';
 import { buildEvalSet, buildMessage, EVALUATED_TYPES } from './eval-set.mjs';
 
 const PRECISION_TARGET = 0.95;
@@ -91,8 +92,6 @@ const POLICIES = {
   }),
 };
 
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
 async function latency(compiled, text, seconds) {
   for (let i = 0; i < 50; i++) await applyGuardrail(compiled, { source: 'INPUT', content: text });
   const times = [];
@@ -103,7 +102,7 @@ async function latency(compiled, text, seconds) {
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  return { n: times.length, p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
+  return { n: times.length, p50: percentile(times, 50), p95: percentile(times, 95) };
 }
 
 async function main() {

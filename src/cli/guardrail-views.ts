@@ -54,6 +54,17 @@ function direction(action: string | undefined, enabled: boolean | undefined): st
   return enabled === false ? 'off' : (action ?? '-');
 }
 
+/** A rule's INPUT and OUTPUT cells: its own action per direction, else `fallback`. */
+function directions(
+  rule: { inputAction?: string; outputAction?: string; inputEnabled?: boolean; outputEnabled?: boolean },
+  fallback: string | undefined,
+): [string, string] {
+  return [
+    direction(rule.inputAction ?? fallback, rule.inputEnabled),
+    direction(rule.outputAction ?? fallback, rule.outputEnabled),
+  ];
+}
+
 function indent(text: string): string {
   return text
     .split('\n')
@@ -86,16 +97,8 @@ export function renderGuardrail(g: GuardrailWire, color: boolean): string {
   const pii = g.sensitiveInformationPolicy;
   if (pii && (pii.piiEntities.length > 0 || pii.regexes.length > 0)) {
     const rows = [
-      ...pii.piiEntities.map((e) => [
-        e.type,
-        direction(e.inputAction ?? e.action, e.inputEnabled),
-        direction(e.outputAction ?? e.action, e.outputEnabled),
-      ]),
-      ...pii.regexes.map((r) => [
-        `${r.name} (regex ${r.pattern})`,
-        direction(r.inputAction ?? r.action, r.inputEnabled),
-        direction(r.outputAction ?? r.action, r.outputEnabled),
-      ]),
+      ...pii.piiEntities.map((e) => [e.type, ...directions(e, e.action)]),
+      ...pii.regexes.map((r) => [`${r.name} (regex ${r.pattern})`, ...directions(r, r.action)]),
     ];
     parts.push(section('Sensitive information', table(['TYPE', 'INPUT', 'OUTPUT'], rows)));
   }
@@ -103,7 +106,8 @@ export function renderGuardrail(g: GuardrailWire, color: boolean): string {
   const topics = g.topicPolicy?.topics ?? [];
   if (topics.length > 0) {
     const lines = topics.map((t) => {
-      const actions = `input ${direction(t.inputAction ?? 'BLOCK', t.inputEnabled)}, output ${direction(t.outputAction ?? 'BLOCK', t.outputEnabled)}`;
+      const [input, output] = directions(t, 'BLOCK');
+      const actions = `input ${input}, output ${output}`;
       const examples = (t.examples ?? []).map((e) => `    e.g. "${escapeText(e)}"`);
       return [`${escapeText(t.name)} (${actions})`, `    ${escapeText(t.definition)}`, ...examples].join(
         '\n',
@@ -115,16 +119,8 @@ export function renderGuardrail(g: GuardrailWire, color: boolean): string {
   const words = g.wordPolicy;
   if (words && (words.words.length > 0 || words.managedWordLists.length > 0)) {
     const rows = [
-      ...words.words.map((w) => [
-        w.text,
-        direction(w.inputAction ?? 'BLOCK', w.inputEnabled),
-        direction(w.outputAction ?? 'BLOCK', w.outputEnabled),
-      ]),
-      ...words.managedWordLists.map((l) => [
-        `${l.type} (managed list)`,
-        direction(l.inputAction ?? 'BLOCK', l.inputEnabled),
-        direction(l.outputAction ?? 'BLOCK', l.outputEnabled),
-      ]),
+      ...words.words.map((w) => [w.text, ...directions(w, 'BLOCK')]),
+      ...words.managedWordLists.map((l) => [`${l.type} (managed list)`, ...directions(l, 'BLOCK')]),
     ];
     parts.push(section('Word filters', table(['WORDS', 'INPUT', 'OUTPUT'], rows)));
   }

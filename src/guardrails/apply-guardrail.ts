@@ -15,7 +15,7 @@ import type {
   GuardrailContentBlock,
   GuardrailUsage,
 } from './guardrail-types.js';
-import { type Confidence, promptAttackConfidence, strengthBlocks } from './prompt-attack.js';
+import { CONFIDENCE_RANK, type Confidence, promptAttackConfidence, strengthBlocks } from './prompt-attack.js';
 import { applySensitiveInformation } from './sensitive-information.js';
 import { findWords } from './word-filter.js';
 
@@ -25,8 +25,6 @@ export interface ApplyOptions {
   /** Cosine at or above which a denied topic is detected. */
   topicThreshold?: number;
 }
-
-const CONFIDENCE_RANK: Record<Confidence, number> = { NONE: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
 
 function isGuarded(block: GuardrailContentBlock): boolean {
   const q = block.qualifiers;

@@ -4,6 +4,7 @@
 import { detectNames } from './pii-names.js';
 import { entityBounds, PATTERN_DETECTORS, type PatternDetector } from './pii-patterns.js';
 import type { PiiEntityType, PiiSpan } from './pii-types.js';
+import { nonEmptyMatches } from './regex-matches.js';
 
 interface Candidate extends PiiSpan {
   priority: number;
@@ -12,13 +13,7 @@ interface Candidate extends PiiSpan {
 const NAME_PRIORITY = 1;
 
 function scan(detector: PatternDetector, text: string, out: Candidate[]): void {
-  const regex = detector.regex;
-  regex.lastIndex = 0;
-  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-    if (m[0].length === 0) {
-      regex.lastIndex++;
-      continue;
-    }
+  for (const m of nonEmptyMatches(detector.regex, text)) {
     if (detector.accept && !detector.accept(m, text)) continue;
     const [start, end] = entityBounds(detector, m);
     if (end > start) out.push({ type: detector.type, start, end, priority: detector.priority });

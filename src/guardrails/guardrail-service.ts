@@ -19,7 +19,12 @@ import {
   parseGuardrailVersion,
   versionLabel,
 } from './guardrail-identifier.js';
-import { type GuardrailInput, validDescription, validInput } from './guardrail-input.js';
+import {
+  type GuardrailInput,
+  type ValidGuardrailInput,
+  validDescription,
+  validInput,
+} from './guardrail-input.js';
 import type { GuardrailPolicy } from './guardrail-policy.js';
 import * as rows from './guardrail-rows.js';
 import type { ApplyGuardrailRequest, ApplyGuardrailResult } from './guardrail-types.js';
@@ -68,6 +73,15 @@ export interface ResolvedGuardrail {
 }
 
 const CACHE_LIMIT = 512;
+
+/** The stored values of a DRAFT the actor writes now. */
+const draftValues = (valid: ValidGuardrailInput, actor: Actor): rows.DraftValues => ({
+  name: valid.name,
+  description: valid.description,
+  policy: JSON.stringify(valid.policy),
+  actorId: actor.principalId,
+  now: nowIso(),
+});
 
 const nameInUse = (name: string) =>
   new LakegateError('ALREADY_EXISTS', `A guardrail named '${name}' already exists.`);
@@ -135,7 +149,8 @@ export class GuardrailService {
   }
 
   async create(actor: Actor, input: GuardrailInput): Promise<GuardrailRecord> {
-    const { name, description, policy } = validInput(input);
+    const valid = validInput(input);
+    const { name, description } = valid;
     await this.ensureSchema();
     if (await rows.nameTaken(this.db, name)) throw nameInUse(name);
     const guardrailId = newGuardrailId();
@@ -149,13 +164,7 @@ export class GuardrailService {
         details: { bedrock_name: name },
       },
     );
-    const draft = {
-      name,
-      description,
-      policy: JSON.stringify(policy),
-      actorId: actor.principalId,
-      now: nowIso(),
-    };
+    const draft = draftValues(valid, actor);
     try {
       await rows.insertGuardrail(this.db, securable.id, guardrailId, draft);
     } catch (error) {
@@ -239,16 +248,11 @@ export class GuardrailService {
 
   /** Replaces the DRAFT's name, description and policy as a whole (as Bedrock's UpdateGuardrail does). */
   async update(actor: Actor, identifier: string, input: GuardrailInput): Promise<GuardrailRecord> {
-    const { name, description, policy } = validInput(input);
+    const valid = validInput(input);
+    const { name, description } = valid;
     const { guardrailId, securable } = await this.manageable(actor, identifier);
     if (await rows.nameTaken(this.db, name, securable.id)) throw nameInUse(name);
-    const draft = {
-      name,
-      description,
-      policy: JSON.stringify(policy),
-      actorId: actor.principalId,
-      now: nowIso(),
-    };
+    const draft = draftValues(valid, actor);
     try {
       await rows.updateDraft(this.db, securable.id, draft);
     } catch (error) {

@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import type nlpType from 'compromise';
 import type { PiiSpan } from './pii-types.js';
+import { nonEmptyMatches } from './regex-matches.js';
 
 let loaded: typeof nlpType | undefined;
 /** compromise, loaded (synchronously, through its CommonJS build) the first time it is needed. */
@@ -59,12 +60,7 @@ function namesIn(sentence: string, base: number, spans: PiiSpan[]): void {
 
 export function detectNames(text: string): PiiSpan[] {
   const spans: PiiSpan[] = [];
-  SENTENCE.lastIndex = 0;
-  for (let m = SENTENCE.exec(text); m !== null; m = SENTENCE.exec(text)) {
-    if (m[0].length === 0) {
-      SENTENCE.lastIndex++;
-      continue;
-    }
+  for (const m of nonEmptyMatches(SENTENCE, text)) {
     if (mayHoldName(m[0])) namesIn(m[0], m.index, spans);
   }
   return spans;

@@ -101,11 +101,11 @@ export function promptAttackConfidence(text: string, origin: ContentOrigin): Con
   return 'NONE';
 }
 
-const RANK: Record<Confidence, number> = { NONE: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
+export const CONFIDENCE_RANK: Record<Confidence, number> = { NONE: 0, LOW: 1, MEDIUM: 2, HIGH: 3 };
 
 /** Bedrock's semantics: a stronger filter blocks at lower confidence (HIGH strength blocks LOW and up). */
 export function strengthBlocks(strength: FilterStrength, confidence: Confidence): boolean {
   if (strength === 'NONE' || confidence === 'NONE') return false;
   const needed: Record<Exclude<FilterStrength, 'NONE'>, number> = { HIGH: 1, MEDIUM: 2, LOW: 3 };
-  return RANK[confidence] >= needed[strength];
+  return CONFIDENCE_RANK[confidence] >= needed[strength];
 }

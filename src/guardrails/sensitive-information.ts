@@ -5,6 +5,7 @@
 import type { CompiledRegex, DirectionRules, SensitiveAction } from './compile-guardrail.js';
 import { detectPii } from './detect-pii.js';
 import type { GuardrailAssessment } from './guardrail-types.js';
+import { nonEmptyMatches } from './regex-matches.js';
 
 type Reported = 'BLOCKED' | 'ANONYMIZED' | 'NONE';
 type SensitiveAssessment = NonNullable<GuardrailAssessment['sensitiveInformationPolicy']>;
@@ -14,6 +15,8 @@ const REPORTED: Record<SensitiveAction, Reported> = {
   ANONYMIZE: 'ANONYMIZED',
   NONE: 'NONE',
 };
+
+const MAX_REGEX_MATCHES = 1000;
 
 interface Replacement {
   start: number;
@@ -31,14 +34,9 @@ export interface SensitiveOutcome {
 /** Custom regex matches, capped so a pattern that matches everywhere cannot flood the response. */
 function regexMatches(regex: CompiledRegex, text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  const r = regex.regex;
-  r.lastIndex = 0;
-  for (let m = r.exec(text); m !== null && out.length < 1000; m = r.exec(text)) {
-    if (m[0].length === 0) {
-      r.lastIndex++;
-      continue;
-    }
+  for (const m of nonEmptyMatches(regex.regex, text)) {
     out.push([m.index, m.index + m[0].length]);
+    if (out.length === MAX_REGEX_MATCHES) break;
   }
   return out;
 }

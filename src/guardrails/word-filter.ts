@@ -2,6 +2,7 @@
 // words, case-insensitive, so "class" never matches "ass". One regex per list, compiled once per policy.
 
 import { MANAGED_PROFANITY } from './managed-profanity.js';
+import { nonEmptyMatches } from './regex-matches.js';
 
 export interface WordMatch {
   /** The configured word or phrase (lower case) that matched. */
@@ -31,8 +32,7 @@ export function profanityRegex(): RegExp {
 
 export function findWords(regex: RegExp, text: string): WordMatch[] {
   const found: WordMatch[] = [];
-  regex.lastIndex = 0;
-  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+  for (const m of nonEmptyMatches(regex, text)) {
     found.push({ word: m[0].toLowerCase().replace(/\s+/g, ' '), match: m[0] });
   }
   return found;

@@ -11,12 +11,7 @@ import { servedByHeaders, withServedBy } from '../http/served-by-headers.js';
 import { jsonBody, parseOrThrow } from '../http/validate.js';
 import type { ApiServices } from '../services.js';
 import { bedrockErrorType, bedrockSurface } from './bedrock-error.js';
-import {
-  ConverseGuard,
-  type ConverseGuardrailConfig,
-  guardedConverseFrames,
-  guardrailConfigOf,
-} from './converse-guardrail.js';
+import { ConverseGuard, type ConverseGuardrailConfig, guardrailConfigOf } from './converse-guardrail.js';
 import { embeddingBodyOf, embeddingResponseToWire } from './embedding-bodies.js';
 import { eventFrame, exceptionFrame } from './event-stream-writer.js';
 import { fromBedrockConverse } from './from-bedrock-converse.js';
@@ -63,10 +58,19 @@ async function* chunkFrames(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<U
   }
 }
 
-async function* converseFrames(stream: AsyncIterable<StreamEvent>): AsyncGenerator<Uint8Array> {
+/** ConverseStream frames; a guarded stream's trace, when asked for, rides on the metadata event. */
+async function* converseFrames(
+  stream: AsyncIterable<StreamEvent>,
+  guard?: ConverseGuard,
+): AsyncGenerator<Uint8Array> {
   for await (const event of stream) {
     const wire = streamEventToWire(event);
-    if (wire) yield eventFrame(wire.eventType, wire.payload);
+    if (!wire) continue;
+    if (guard && event.type === 'metadata') {
+      const trace = guard.traceWire();
+      if (trace) wire.payload.trace = trace;
+    }
+    yield eventFrame(wire.eventType, wire.payload);
   }
 }
 
@@ -121,15 +125,11 @@ async function guardedConverseStream(
 ): Promise<void> {
   const { router, modelId, guard } = await openGuardedCall(services, ctx, config, 'converseStream');
   if (await guard.checkInput(input)) {
-    await writeEventStream(ctx, {}, guardedConverseFrames(guard, guard.blockedInputStream()));
+    await writeEventStream(ctx, {}, converseFrames(guard.blockedInputStream(), guard));
     return;
   }
   const { stream, servedBy } = await router.converseStream(modelId, input);
-  await writeEventStream(
-    ctx,
-    servedByHeaders(servedBy),
-    guardedConverseFrames(guard, guard.guardStream(stream)),
-  );
+  await writeEventStream(ctx, servedByHeaders(servedBy), converseFrames(guard.guardStream(stream), guard));
 }
 
 export function bedrockRoutes(services: ApiServices): Route[] {

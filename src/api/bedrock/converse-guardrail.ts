@@ -28,8 +28,6 @@ import type {
 import type { RequestContext } from '../http/context.js';
 import { parseOrThrow } from '../http/validate.js';
 import type { ApiServices } from '../services.js';
-import { eventFrame } from './event-stream-writer.js';
-import { streamEventToWire } from './to-bedrock-converse.js';
 
 const configWire = z.strictObject({
   guardrailIdentifier: z.string().min(1),
@@ -59,16 +57,20 @@ interface TextSlot {
   write(masked: string): void;
 }
 
+/** A block whose text is masked where it stands. */
+function textSlot(holder: { text?: string }, text: string, origin?: 'data'): TextSlot {
+  return {
+    block: origin ? { text, origin } : { text },
+    write: (masked) => {
+      holder.text = masked;
+    },
+  };
+}
+
 function toolResultSlots(content: ToolResultContent[], slots: TextSlot[]): void {
   content.forEach((part, i) => {
-    if (part.type === 'text') {
-      slots.push({
-        block: { text: part.text, origin: 'data' },
-        write: (t) => {
-          part.text = t;
-        },
-      });
-    } else if (part.type === 'json') {
+    if (part.type === 'text') slots.push(textSlot(part, part.text, 'data'));
+    else if (part.type === 'json') {
       slots.push({
         block: { text: JSON.stringify(part.json), origin: 'data' },
         // Masked JSON text is no longer the caller's structure: it goes to the model as text.
@@ -77,12 +79,7 @@ function toolResultSlots(content: ToolResultContent[], slots: TextSlot[]): void 
         },
       });
     } else if (part.type === 'document' && part.text !== undefined) {
-      slots.push({
-        block: { text: part.text, origin: 'data' },
-        write: (t) => {
-          part.text = t;
-        },
-      });
+      slots.push(textSlot(part, part.text, 'data'));
     }
   });
 }
@@ -93,20 +90,9 @@ function inputSlots(messages: Message[]): TextSlot[] {
   for (const message of messages) {
     if (message.role !== 'user') continue;
     for (const block of message.content) {
-      if (block.type === 'text')
-        slots.push({
-          block: { text: block.text },
-          write: (t) => {
-            block.text = t;
-          },
-        });
+      if (block.type === 'text') slots.push(textSlot(block, block.text));
       else if (block.type === 'document' && block.text !== undefined) {
-        slots.push({
-          block: { text: block.text, origin: 'data' },
-          write: (t) => {
-            block.text = t;
-          },
-        });
+        slots.push(textSlot(block, block.text, 'data'));
       } else if (block.type === 'toolResult') toolResultSlots(block.content, slots);
     }
   }
@@ -319,30 +305,41 @@ export class ConverseGuard {
     return result.action === 'GUARDRAIL_INTERVENED' ? (result.outputs[0]?.text ?? '') : text;
   }
 
+  /**
+   * Releases one held piece of block `index` as a delta; when the guardrail blocks it, yields the blocked
+   * message and the end of the message instead, and returns false.
+   */
+  private async *releaseOrBlock(
+    index: number,
+    text: string,
+    started: number,
+  ): AsyncGenerator<StreamEvent, boolean> {
+    const released = await this.release(text);
+    if (released !== undefined) {
+      if (released !== '') yield { type: 'textDelta', index, text: released };
+      return true;
+    }
+    yield { type: 'textDelta', index, text: this.record.policy.blockedOutputsMessaging };
+    yield { type: 'contentBlockStop', index };
+    yield { type: 'messageStop', stopReason: 'guardrail_intervened' };
+    yield {
+      type: 'metadata',
+      usage: { ...ZERO_USAGE },
+      metrics: { latencyMs: Math.round(performance.now() - started) },
+    };
+    return false;
+  }
+
   /** The model's stream with its text checked before release; stops the model at a block. */
   async *guardStream(stream: AsyncIterable<StreamEvent>): AsyncGenerator<StreamEvent> {
     const held = new Map<number, string>();
     const started = performance.now();
-    const blocked = async function* (this: ConverseGuard, index: number): AsyncGenerator<StreamEvent> {
-      yield { type: 'textDelta', index, text: this.record.policy.blockedOutputsMessaging };
-      yield { type: 'contentBlockStop', index };
-      yield { type: 'messageStop', stopReason: 'guardrail_intervened' };
-      yield {
-        type: 'metadata',
-        usage: { ...ZERO_USAGE },
-        metrics: { latencyMs: Math.round(performance.now() - started) },
-      };
-    }.bind(this);
     for await (const event of stream) {
       if (event.type === 'textDelta') {
         let text = (held.get(event.index) ?? '') + event.text;
         for (let cut = releasePoint(text); cut > 0; cut = releasePoint(text)) {
-          const released = await this.release(text.slice(0, cut));
-          if (released === undefined) {
-            yield* blocked(event.index);
-            return; // Leaving the loop closes the model's stream.
-          }
-          if (released !== '') yield { type: 'textDelta', index: event.index, text: released };
+          // Returning leaves the loop, which closes the model's stream.
+          if (!(yield* this.releaseOrBlock(event.index, text.slice(0, cut), started))) return;
           text = text.slice(cut);
         }
         held.set(event.index, text);
@@ -353,13 +350,7 @@ export class ConverseGuard {
         for (const index of indexes) {
           const rest = held.get(index);
           held.delete(index);
-          if (!rest) continue;
-          const released = await this.release(rest);
-          if (released === undefined) {
-            yield* blocked(index);
-            return;
-          }
-          if (released !== '') yield { type: 'textDelta', index, text: released };
+          if (rest && !(yield* this.releaseOrBlock(index, rest, started))) return;
         }
         if (event.type === 'messageStop' && this.intervened) {
           yield { type: 'messageStop', stopReason: 'guardrail_intervened' };
@@ -368,21 +359,5 @@ export class ConverseGuard {
       }
       yield event;
     }
-  }
-}
-
-/** ConverseStream frames of a guarded stream: the trace, when asked for, rides on the metadata event. */
-export async function* guardedConverseFrames(
-  guard: ConverseGuard,
-  stream: AsyncIterable<StreamEvent>,
-): AsyncGenerator<Uint8Array> {
-  for await (const event of stream) {
-    const wire = streamEventToWire(event);
-    if (!wire) continue;
-    if (event.type === 'metadata') {
-      const trace = guard.traceWire();
-      if (trace) wire.payload.trace = trace;
-    }
-    yield eventFrame(wire.eventType, wire.payload);
   }
 }
