@@ -11,8 +11,9 @@ import {
   type CachedAnswer,
   type ConverseInput,
   converseCacheKey,
-  DEFAULT_OUTPUT_ALLOWANCE,
   type EmbedInput,
+  estimateEmbedTokens,
+  estimateNativeTokens,
   estimateTokens,
   isCacheable,
   type LoggedResponse,
@@ -208,7 +209,7 @@ class GovernedRouter implements AttemptedModel {
     const record = this.begin(actor, 'embed', modelId);
     try {
       await this.check(actor, modelId, 'embed');
-      await this.admit(actor, modelId, record, () => estimateEmbedTokens(input));
+      await this.admit(actor, modelId, record, () => estimateEmbedTokens(input.inputs));
       const result = await this.services.router.embed(modelId, input, this.options);
       if (record) {
         const inputTokens = result.response.usage.inputTokens;
@@ -293,18 +294,6 @@ class GovernedRouter implements AttemptedModel {
     const allowed = await Promise.all(all.map((m) => access.canQuery(actor, m.id)));
     return all.filter((_, i) => allowed[i]);
   }
-}
-
-/** Embedding inputs: ~4 characters per token, nothing generated. */
-function estimateEmbedTokens(input: EmbedInput): number {
-  let chars = 0;
-  for (const text of input.inputs) chars += text.length;
-  return Math.ceil(chars / 4);
-}
-
-/** A native body the gateway does not parse: its size is the input, plus the default output allowance. */
-function estimateNativeTokens(body: Uint8Array | string): number {
-  return Math.ceil(body.length / 4) + DEFAULT_OUTPUT_ALLOWANCE;
 }
 
 export function governedRouter(services: ApiServices, ctx: RequestContext): GovernedRouter {

@@ -2,12 +2,12 @@
 // server (GET /api/2.0/lakegate/usage) as a table with a horizontal bar per row, so the biggest spender
 // stands out at a glance. Bars measure cost, or requests when nothing in the window had a price.
 
+import { USAGE_DIMENSIONS } from '../observability/index.js';
 import { usageError } from './cli-error.js';
 import { type CliRuntime, COMMON_OPTIONS_HELP, parseCommand, positionalsOf } from './command-context.js';
 import { renderTable } from './format-table.js';
 
 export const USAGE_API = '/api/2.0/lakegate/usage';
-const DIMENSIONS = ['principal', 'endpoint', 'model', 'provider', 'day'];
 const TIME = /^(\d{1,6}[mhdw]|\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?)$/i;
 const BAR_WIDTH = 24;
 /** Eighths of a block, so a bar's length is drawn to 1/8 of a character. */
@@ -119,8 +119,8 @@ export async function usageCommand(runtime: CliRuntime, args: string[]): Promise
   if (!ctx) return 0;
   positionalsOf(positionals, [], USAGE_USAGE);
   const by = values.by ?? 'principal';
-  if (!DIMENSIONS.includes(by))
-    throw usageError(`--by must be one of ${DIMENSIONS.join(', ')}, not "${by}"`, USAGE_USAGE);
+  if (!(USAGE_DIMENSIONS as readonly string[]).includes(by))
+    throw usageError(`--by must be one of ${USAGE_DIMENSIONS.join(', ')}, not "${by}"`, USAGE_USAGE);
   for (const [flag, value] of [
     ['--since', values.since],
     ['--until', values.until],

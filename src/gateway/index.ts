@@ -25,6 +25,8 @@ export {
   buildPolicy,
   createLimitsEngine,
   DEFAULT_OUTPUT_ALLOWANCE,
+  estimateEmbedTokens,
+  estimateNativeTokens,
   estimateTokens,
   groupNamesResolver,
   LimitsEngine,

@@ -252,7 +252,7 @@ export class ModelRouter {
           if (Date.now() + delay >= deadline) break;
           await sleep(delay, options.client?.signal ?? options.signal).catch(() => undefined);
         }
-        if (isCancelled(options)) throw cancelled(options);
+        if (clientLeft(options)) throw cancelled(options);
         const remainingMs = deadline - Date.now();
         if (remainingMs <= 0) throw lastError ?? timeoutError(plan.timeout.totalMs, 'total');
         const cutToDeadline = remainingMs <= plan.timeout.attemptMs;
@@ -267,7 +267,7 @@ export class ModelRouter {
           if (plan.endpoint) servedBy.endpoint = plan.endpoint;
           return { response, servedBy };
         } catch (thrown) {
-          if (isCancelled(options)) throw cancelled(options);
+          if (clientLeft(options)) throw cancelled(options);
           if (attemptTimer.expired()) {
             // Cut by the total deadline: nothing is left to retry or fall back to, and the provider's
             // view of the abort ("could not reach") would misreport it.
@@ -320,7 +320,8 @@ function unsupported(ref: ModelRef, what: string): LakegateError {
   });
 }
 
-function isCancelled(options: RouterCallOptions): boolean {
+/** Whether the client has gone, followed through `client` when given, else through `signal`. */
+export function clientLeft(options: RouterCallOptions): boolean {
   return options.client ? options.client.cancelReason !== undefined : options.signal?.aborted === true;
 }
 

@@ -7,9 +7,12 @@
 import { createHash } from 'node:crypto';
 import type { ConverseInput } from '../router.js';
 
-// String concatenation rather than an array of parts: V8 builds ropes, and this runs on every call
-// of a caching endpoint.
-function serialise(value: unknown): string {
+/**
+ * The stable serialisation of a value (exported for tests and for callers that hash it themselves).
+ * String concatenation rather than an array of parts: V8 builds ropes, and this runs on every call of
+ * a caching endpoint.
+ */
+export function stableSerialise(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     // Strings, numbers and booleans as JSON spells them; functions and symbols do not occur in input.
     return JSON.stringify(value) ?? 'null';
@@ -19,7 +22,7 @@ function serialise(value: unknown): string {
   }
   if (Array.isArray(value)) {
     let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + serialise(value[i]);
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + stableSerialise(value[i]);
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
@@ -29,15 +32,10 @@ function serialise(value: unknown): string {
   for (const key of keys) {
     const item = record[key];
     if (item === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${serialise(item)}`;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${stableSerialise(item)}`;
     first = false;
   }
   return `${out}}`;
-}
-
-/** The stable serialisation of a value (exported for tests and for callers that hash it themselves). */
-export function stableSerialise(value: unknown): string {
-  return serialise(value);
 }
 
 /**
@@ -51,6 +49,6 @@ export function converseCacheKey(scope: string, modelId: string, input: Converse
     .update('\u0000')
     .update(modelId)
     .update('\u0000')
-    .update(serialise(input))
+    .update(stableSerialise(input))
     .digest('base64url');
 }

@@ -6,7 +6,8 @@
 
 import type { ContentBlock, ConverseRequest, ToolResultContent } from '../../core/index.js';
 
-const CHARS_PER_TOKEN = 4;
+/** Characters per token, the rule of thumb above (the meter estimates a cut-short stream's output by it too). */
+export const CHARS_PER_TOKEN = 4;
 /** What an image or a binary document is guessed at (providers charge ~1–2k tokens per image). */
 const MEDIA_TOKENS = 1_600;
 /** The output allowance when the request sets no maxTokens. */
@@ -63,4 +64,16 @@ function sizeOf(block: ContentBlock | ToolResultContent): { chars: number; media
     case 'cachePoint':
       return { chars: 0, media: 0 };
   }
+}
+
+/** Embedding inputs: their text, nothing generated. */
+export function estimateEmbedTokens(inputs: readonly string[]): number {
+  let chars = 0;
+  for (const text of inputs) chars += text.length;
+  return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+/** A native body the gateway does not parse: its size is the input, plus the default output allowance. */
+export function estimateNativeTokens(body: Uint8Array | string): number {
+  return Math.ceil(body.length / CHARS_PER_TOKEN) + DEFAULT_OUTPUT_ALLOWANCE;
 }

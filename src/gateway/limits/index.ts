@@ -12,7 +12,12 @@ export type {
 } from './backend.js';
 export { createLimitsEngine, REDIS_URL_ENV } from './create-limits-engine.js';
 export type { EstimateOptions } from './estimate-tokens.js';
-export { DEFAULT_OUTPUT_ALLOWANCE, estimateTokens } from './estimate-tokens.js';
+export {
+  DEFAULT_OUTPUT_ALLOWANCE,
+  estimateEmbedTokens,
+  estimateNativeTokens,
+  estimateTokens,
+} from './estimate-tokens.js';
 export type { GroupNamesOf } from './group-names.js';
 export { groupNamesResolver } from './group-names.js';
 export type { LimitSubject } from './limit-subject.js';

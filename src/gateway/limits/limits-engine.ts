@@ -108,6 +108,10 @@ export class LimitsEngine implements AdmissionOwner {
   private keyCount = 0;
   /** The current day and month, recomputed only when the clock leaves them. */
   private readonly windows = new Map<BudgetPeriod, PeriodWindow>();
+  /** False when nothing is configured: the request path can skip admit altogether. */
+  readonly enabled: boolean;
+  /** Whether any rule looks at groups: only then must the caller resolve the principal's group names. */
+  readonly needsGroups: boolean;
 
   constructor(
     readonly policy: LimitsPolicy,
@@ -117,20 +121,12 @@ export class LimitsEngine implements AdmissionOwner {
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.clock = options.clock ?? Date.now;
     this.onEvent = options.onEvent;
-  }
-
-  /** False when nothing is configured: the request path can skip admit altogether. */
-  get enabled(): boolean {
-    return this.policy.rates.length > 0 || this.policy.budgets.length > 0 || this.policy.concurrency.size > 0;
-  }
-
-  /** Whether any rule looks at groups: only then must the caller resolve the principal's group names. */
-  get needsGroups(): boolean {
-    const rules = [...this.policy.rates, ...this.policy.budgets];
-    return (
+    // Both are asked on every model call; the policy never changes, so they are worked out once here.
+    this.enabled = policy.rates.length > 0 || policy.budgets.length > 0 || policy.concurrency.size > 0;
+    const rules = [...policy.rates, ...policy.budgets];
+    this.needsGroups =
       rules.some((r) => r.key === 'user_group') ||
-      [...this.policy.concurrency.values()].some((c) => c.reserved.some((r) => r.key === 'user_group'))
-    );
+      [...policy.concurrency.values()].some((c) => c.reserved.some((r) => r.key === 'user_group'));
   }
 
   get backendKind(): LimitBackend['kind'] {

@@ -6,9 +6,9 @@
 import type { ConverseRequest, StreamEvent } from '../../core/index.js';
 import type { UsageRecord } from '../../observability/index.js';
 import type { ModelRef } from '../model-ref.js';
-import type { RouterCallOptions, ServedBy } from '../router.js';
+import { clientLeft, type RouterCallOptions, type ServedBy } from '../router.js';
 import { usageOfNativeBody } from './native-usage.js';
-import { addUsage, clientLeft, type UsageMeter, usageStatusOf } from './usage-meter.js';
+import { addUsage, type UsageMeter, usageStatusOf } from './usage-meter.js';
 
 /**
  * Both the iterable and its one iterator (a stream is read once), so metering a stream costs this one

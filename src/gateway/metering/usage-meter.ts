@@ -7,8 +7,9 @@ import type { Actor } from '../../catalog/index.js';
 import { type ConverseRequest, toLakegateError, type Usage } from '../../core/index.js';
 import type { PriceTable, UsageMetrics, UsageOperation, UsageRecord } from '../../observability/index.js';
 import { startedUsageRecord } from '../../observability/index.js';
+import { CHARS_PER_TOKEN } from '../limits/estimate-tokens.js';
 import type { ModelRef } from '../model-ref.js';
-import type { ModelRouter, RouterCallOptions, ServedBy } from '../router.js';
+import { clientLeft, type ModelRouter, type RouterCallOptions, type ServedBy } from '../router.js';
 
 /** Where finished records go: the UsageStore (a queue; `record` never waits). */
 export interface UsageSink {
@@ -27,9 +28,6 @@ export interface UsageMeterOptions {
   /** Told of every finished record after it is queued (the limits settle admitted calls here). */
   onFinished?: (record: UsageRecord) => void;
 }
-
-/** Characters per token, for estimating what a cancelled stream had produced. */
-const CHARS_PER_TOKEN = 4;
 
 export class UsageMeter {
   readonly metrics: UsageMetrics;
@@ -124,11 +122,6 @@ export function addUsage(record: UsageRecord, usage: Usage): void {
   record.outputTokens = usage.outputTokens;
   record.cacheReadTokens = usage.cacheReadInputTokens ?? 0;
   record.cacheWriteTokens = usage.cacheWriteInputTokens ?? 0;
-}
-
-/** Whether the client has gone, as the router's options tell it. */
-export function clientLeft(options: RouterCallOptions): boolean {
-  return options.client ? options.client.cancelReason !== undefined : options.signal?.aborted === true;
 }
 
 /** `cancelled` when the client left (whatever the error says then), else the error's code. */

@@ -28,11 +28,14 @@ export interface PayloadSink {
   write(rows: PayloadRow[]): Promise<PayloadRow[]>;
 }
 
+/** A JSON.stringify replacer: bytes (images, documents) become their size, never copied. */
+function bytesAsSize(_key: string, value: unknown): unknown {
+  return value instanceof Uint8Array ? { bytes: value.byteLength } : value;
+}
+
 /** Request JSON for a log: bytes (images, documents) are replaced by their size, never copied. */
 export function requestJson(input: ConverseInput): string {
-  return JSON.stringify(input, (_key, value: unknown) =>
-    value instanceof Uint8Array ? { bytes: value.byteLength } : value,
-  );
+  return JSON.stringify(input, bytesAsSize);
 }
 
 /** Response JSON for a log, in the same canonical shape for every surface. */
@@ -41,7 +44,7 @@ export function responseJson(response: LoggedResponse): string {
     case 'converse':
       return JSON.stringify(
         { output: response.response.output, stopReason: response.response.stopReason },
-        (_key, value: unknown) => (value instanceof Uint8Array ? { bytes: value.byteLength } : value),
+        bytesAsSize,
       );
     case 'stream':
       return JSON.stringify({ text: response.text, stopReason: response.stopReason });
