@@ -4,7 +4,6 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Call, client, userWithKey } from '../../test/support/catalog-rest.js';
 import { type Harness, startLakegate, TEST_KEY } from '../../test/support/lakegate-harness.js';
 import { redisAvailable, redisUrl } from '../../test/support/redis.js';
+import { freePort } from '../../test/support/redis-server.js';
 
 const body = (model: string) => ({
   model,
@@ -126,18 +126,6 @@ describe('token limits', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
   });
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
