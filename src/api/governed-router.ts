@@ -9,6 +9,7 @@ import {
   type AttemptedModel,
   answerOfHit,
   type CachedAnswer,
+  type ClientCancellation,
   type ConverseInput,
   converseCacheKey,
   type EmbedInput,
@@ -27,8 +28,20 @@ import {
 } from '../gateway/index.js';
 import type { NativeInvokeRequest } from '../models/index.js';
 import type { UsageOperation, UsageRecord } from '../observability/index.js';
-import type { RequestContext } from './http/context.js';
 import type { ApiServices } from './services.js';
+
+/**
+ * What a model call needs of the request it serves: who, which request, its cancellation, and where to
+ * say whether the cache answered. An HTTP RequestContext is one; retrieval's calls (an index sync, a
+ * RetrieveAndGenerate) make their own.
+ */
+export interface ModelCallContext {
+  principal?: Actor;
+  requestId: string;
+  signal: AbortSignal;
+  cancellation?: ClientCancellation;
+  res?: { setHeader(name: string, value: string): unknown };
+}
 
 /** Says on every answer of a caching endpoint whether it came from the response cache. */
 export const CACHE_HEADER = 'x-lakegate-cache';
@@ -43,7 +56,7 @@ class GovernedRouter implements AttemptedModel {
 
   constructor(
     private readonly services: ApiServices,
-    private readonly ctx: RequestContext,
+    private readonly ctx: ModelCallContext,
   ) {
     this.meter = services.usage;
     // The pipeline's cancellation when there is one: following it needs no AbortSignal.
@@ -131,7 +144,7 @@ class GovernedRouter implements AttemptedModel {
   private answerFromCache(record: UsageRecord | undefined, cached: CachedAnswer) {
     const answer = answerOfHit(cached);
     this.ref = cached.ref;
-    this.ctx.res.setHeader(CACHE_HEADER, 'hit');
+    this.ctx.res?.setHeader(CACHE_HEADER, 'hit');
     if (record) {
       record.cacheHit = true;
       this.meter?.succeeded(record, answer.servedBy, cached.ref, NO_TOKENS);
@@ -157,7 +170,7 @@ class GovernedRouter implements AttemptedModel {
         if (logged) this.logPayloads(record, input, { kind: 'converse', response: answer.response });
         return answer;
       }
-      if (cache) this.ctx.res.setHeader(CACHE_HEADER, 'miss');
+      if (cache) this.ctx.res?.setHeader(CACHE_HEADER, 'miss');
       const result = await this.services.router.converse(modelId, input, this.options);
       if (key && isCacheable(result.response)) {
         // A private copy: the surfaces may change the response they were given.
@@ -296,6 +309,6 @@ class GovernedRouter implements AttemptedModel {
   }
 }
 
-export function governedRouter(services: ApiServices, ctx: RequestContext): GovernedRouter {
+export function governedRouter(services: ApiServices, ctx: ModelCallContext): GovernedRouter {
   return new GovernedRouter(services, ctx);
 }

@@ -16,3 +16,4 @@ export type {
   VectorQuery,
   VectorRecord,
 } from './engine/vector-engine.js';
+export type { ConverseInput, ModelCallOptions, RetrievalModels } from './model-calls.js';

@@ -1,0 +1,29 @@
+// Retrieval's model calls answered by the built-in local provider directly (no gateway): for tests of
+// the retrieval services themselves. `local/embed` is a real hashed n-gram embedding and
+// `local/extractive` a real extractive answerer; the surface tests go through the governed model API.
+
+import { createProvider } from '../models/index.js';
+import type { RetrievalModels } from './model-calls.js';
+
+export function localRetrievalModels(): RetrievalModels & { embedCalls: number } {
+  const provider = createProvider('local', { type: 'local' }, {});
+  const modelOf = (modelId: string) => modelId.replace(/^local\//, '');
+  const models = {
+    embedCalls: 0,
+    async embed(
+      _actor: unknown,
+      modelId: string,
+      texts: readonly string[],
+      inputType: 'search_document' | 'search_query' | 'classification' | 'clustering',
+    ) {
+      models.embedCalls += 1;
+      if (!provider.embed) throw new Error('the local provider cannot embed');
+      const response = await provider.embed({ modelId: modelOf(modelId), inputs: [...texts], inputType });
+      return response.embeddings;
+    },
+    async converse(_actor: unknown, modelId: string, input: Parameters<RetrievalModels['converse']>[2]) {
+      return provider.converse({ ...input, modelId: modelOf(modelId) });
+    },
+  };
+  return models;
+}
