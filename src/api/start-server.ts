@@ -19,7 +19,7 @@ import {
 } from '../gateway/index.js';
 import { GuardrailService } from '../guardrails/index.js';
 import { createProviders, type Env, estimateTokens } from '../models/index.js';
-import { PriceTable, UsageMetrics, UsageStore } from '../observability/index.js';
+import { PriceTable, UsageMetrics, type UsageStorage, UsageStoreThread } from '../observability/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { bedrockRoutes, bedrockSurface } from './bedrock/index.js';
 import { filesRoutes, filesSurface } from './files/index.js';
@@ -58,7 +58,7 @@ export interface RunningServer {
   /** The catalog services of this process (for embedding Lakegate and for tests). */
   catalog: Catalog;
   /** The usage records of this process (docs/usage.md). */
-  usage: UsageStore;
+  usage: UsageStorage;
   /** Closes the listener, the providers, the audit log (flushing it) and the store. */
   close(): Promise<void>;
 }
@@ -241,7 +241,7 @@ async function startWithCatalog(
       ? { topicThreshold: config.guardrails.topicThreshold }
       : {}),
   });
-  let usageStore: UsageStore | undefined;
+  let usageStore: UsageStorage | undefined;
   let limits: ReturnType<typeof createLimitsEngine> | undefined;
   let payloadLog: Awaited<ReturnType<typeof openPayloadLog>>;
   /**
@@ -258,11 +258,12 @@ async function startWithCatalog(
   try {
     const services: ApiServices = { router, access, catalog, data, estimateInputTokens };
     services.guardrails = guardrails;
-    // Usage: one record per model call, in <home>/usage/usage.duckdb (docs/usage.md). DuckDB creates its
-    // files with the process umask: the owner-only folder is what keeps them private.
+    // Usage: one record per model call, in <home>/usage/usage.duckdb, written by a worker thread
+    // (docs/usage.md). DuckDB creates its files with the process umask: the owner-only folder is what
+    // keeps them private.
     const usageDir = join(settings.home, 'usage');
     mkdirSync(usageDir, { recursive: true, mode: 0o700 });
-    usageStore = await UsageStore.open({
+    usageStore = await UsageStoreThread.open({
       path: join(usageDir, 'usage.duckdb'),
       onError: (error) =>
         settings.log?.(`usage: writing records failed, will retry: ${(error as Error).message}`),

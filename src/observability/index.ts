@@ -5,5 +5,7 @@ export type { UsageOperation, UsageRecord, UsageStatus } from './usage-record.js
 export { startedUsageRecord, USAGE_OPERATIONS } from './usage-record.js';
 export type { UsageDimension, UsageReportQuery, UsageReportRow } from './usage-report.js';
 export { USAGE_DIMENSIONS } from './usage-report.js';
-export type { UsageStoreOptions, UsageStoreStats } from './usage-store.js';
+export type { UsageStorage, UsageStoreStats } from './usage-storage.js';
+export type { UsageStoreOptions } from './usage-store.js';
 export { UsageStore } from './usage-store.js';
+export { UsageStoreThread } from './usage-store-thread.js';

@@ -4,7 +4,7 @@
 // observing a call allocates nothing once its series exists. Rendered in the text exposition format 0.0.4.
 
 import type { UsageRecord } from './usage-record.js';
-import type { UsageStoreStats } from './usage-store.js';
+import type { UsageStoreStats } from './usage-storage.js';
 
 /** Upper bounds in seconds (an implicit +Inf follows). */
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];

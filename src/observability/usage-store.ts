@@ -21,6 +21,7 @@ import {
   USAGE_RECORDS_DDL,
   USAGE_ROLLUP_DDL,
 } from './usage-schema.js';
+import type { UsageStorage, UsageStoreStats } from './usage-storage.js';
 
 export interface UsageStoreOptions {
   /** The database file, or `:memory:`. */
@@ -35,14 +36,6 @@ export interface UsageStoreOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Counters for /metrics. */
-export interface UsageStoreStats {
-  queued: number;
-  written: number;
-  dropped: number;
-  failedWrites: number;
-}
-
 const DEFAULTS = { batchSize: 5_000, flushIntervalMs: 1_000, maxQueue: 200_000 };
 const DAY_MS = 86_400_000;
 /**
@@ -51,7 +44,7 @@ const DAY_MS = 86_400_000;
  */
 const ROLLUP_GRACE_MS = 3_600_000;
 
-export class UsageStore {
+export class UsageStore implements UsageStorage {
   private queue: UsageRecord[] = [];
   private nextSeq: number;
   /** The days before this UTC midnight (epoch ms) are in usage_daily; undefined before the first record. */

@@ -6,7 +6,7 @@
 
 import type { Actor } from '../../catalog/index.js';
 import type { UsageMeter } from '../../gateway/index.js';
-import type { UsageReportRow, UsageStore } from '../../observability/index.js';
+import type { UsageReportRow, UsageStorage } from '../../observability/index.js';
 import type { Route } from '../http/route.js';
 import { AdminGuard } from '../lakegate-admin/admin-guard.js';
 import type { ApiServices } from '../services.js';
@@ -37,7 +37,7 @@ function rowToWire(row: UsageReportRow) {
 }
 
 export interface UsageRouteDeps {
-  store: UsageStore;
+  store: UsageStorage;
   meter: UsageMeter;
 }
 
