@@ -176,7 +176,7 @@ async function startWithCatalog(
   if (env.LAKEGATE_ADMIN_KEY) bootstrap.adminKeyFromEnv = env.LAKEGATE_ADMIN_KEY;
   const admin = await identity.bootstrapAdmin(bootstrap);
 
-  const providers = createProviders(config.providers, env);
+  const providers = createProviders(config.providers, env, { home: settings.home });
   for (const [name, endpoint] of Object.entries(config.endpoints)) {
     for (const id of [...endpoint.served.map((s) => s.model), ...endpoint.fallbacks]) {
       const provider = id.slice(0, id.indexOf('/'));

@@ -64,6 +64,24 @@ const localProvider = z.strictObject({
   embedDimensions: z.number().int().min(64).max(4096).optional(),
 });
 
+/** A sentence-embedding model in a local folder, run on onnxruntime (docs/local-onnx.md). */
+const localOnnxProvider = z.strictObject({
+  type: z.literal('local-onnx'),
+  /** Folder with config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx; relative to LAKEGATE_HOME. */
+  modelPath: z.string().min(1),
+  /** Load onnx/model_quantized.onnx instead of onnx/model.onnx. */
+  quantized: z.boolean().optional(),
+  pooling: z.enum(['mean', 'cls']).optional(),
+  normalize: z.boolean().optional(),
+  maxBatch: z.number().int().min(1).max(1024).optional(),
+  /** Truncation length in tokens, below the model's own limit (e.g. 256 for all-MiniLM-L6-v2). */
+  maxTokens: z.number().int().min(2).optional(),
+  queryPrefix: z.string().optional(),
+  documentPrefix: z.string().optional(),
+  /** Model ids served by the folder; default its name. */
+  models: modelList,
+});
+
 export const providerConfigSchema = z.discriminatedUnion('type', [
   openaiProvider,
   openaiCompatibleProvider,
@@ -71,6 +89,7 @@ export const providerConfigSchema = z.discriminatedUnion('type', [
   geminiProvider,
   bedrockProvider,
   localProvider,
+  localOnnxProvider,
 ]);
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 

@@ -1,5 +1,5 @@
 export { estimateTokens } from './local/index.js';
-export type { Env } from './registry.js';
+export type { Env, ProviderBuildOptions } from './registry.js';
 export { createProvider, createProviders } from './registry.js';
 export type {
   CallOptions,

@@ -7,6 +7,7 @@ import { createAnthropicProvider } from './anthropic/index.js';
 import { createBedrockProvider } from './bedrock/index.js';
 import { createGeminiProvider } from './gemini/index.js';
 import { createLocalProvider } from './local/index.js';
+import { createLocalOnnxProvider } from './local-onnx/index.js';
 import { createOpenAIProvider } from './openai/index.js';
 import { createOpenAICompatibleProvider, OPENAI_COMPATIBLE_PRESETS } from './openai-compatible/index.js';
 import type { ModelProvider } from './spec.js';
@@ -51,7 +52,17 @@ function bedrockFrom(
   );
 }
 
-export function createProvider(name: string, config: ProviderConfig, env: Env): ModelProvider {
+export interface ProviderBuildOptions {
+  /** The data folder (LAKEGATE_HOME), against which relative local model paths resolve. */
+  home?: string;
+}
+
+export function createProvider(
+  name: string,
+  config: ProviderConfig,
+  env: Env,
+  options: ProviderBuildOptions = {},
+): ModelProvider {
   switch (config.type) {
     case 'openai':
       return createOpenAIProvider(
@@ -109,6 +120,15 @@ export function createProvider(name: string, config: ProviderConfig, env: Env): 
       return bedrockFrom(name, config, env);
     case 'local':
       return createLocalProvider(optional({ name, embedDimensions: config.embedDimensions }));
+    case 'local-onnx': {
+      const { type: _type, ...settings } = config;
+      // Without an explicit home, the same default as `lakegate up`.
+      return createLocalOnnxProvider({
+        ...settings,
+        name,
+        baseDir: options.home ?? env.LAKEGATE_HOME ?? '.lakegate',
+      });
+    }
   }
 }
 
@@ -127,9 +147,12 @@ function providersFromEnv(env: Env): Record<string, ProviderConfig> {
 export function createProviders(
   configured: Record<string, ProviderConfig>,
   env: Env,
+  options: ProviderBuildOptions = {},
 ): Map<string, ModelProvider> {
   const all = { ...providersFromEnv(env), ...configured };
   const providers = new Map<string, ModelProvider>();
-  for (const [name, config] of Object.entries(all)) providers.set(name, createProvider(name, config, env));
+  for (const [name, config] of Object.entries(all)) {
+    providers.set(name, createProvider(name, config, env, options));
+  }
   return providers;
 }
