@@ -20,6 +20,11 @@ export interface EmbeddedVectorEngineOptions {
   ann?: Partial<AnnParameters>;
   /** Write-ahead log size that triggers a snapshot. Default 64 MiB. */
   walCheckpointBytes?: number;
+  /**
+   * Told when a background HNSW build fails (worker error, disk full). The index keeps answering with exact
+   * search and the next write retries the build; the index's `annStatus()` reports the failure too.
+   */
+  onAnnBuildError?: (indexId: string, error: Error) => void;
 }
 
 export const DEFAULT_ANN_THRESHOLD = 20_000;
@@ -29,6 +34,7 @@ export function createEmbeddedVectorEngine(options: EmbeddedVectorEngineOptions)
     annThreshold: options.annThreshold ?? DEFAULT_ANN_THRESHOLD,
     ann: { ...DEFAULT_ANN, ...options.ann },
     walCheckpointBytes: options.walCheckpointBytes ?? 64 * 1024 * 1024,
+    ...(options.onAnnBuildError === undefined ? {} : { onAnnBuildError: options.onAnnBuildError }),
   };
   const open = new Map<string, Promise<EmbeddedVectorIndex>>();
   const folder = (indexId: string) => {

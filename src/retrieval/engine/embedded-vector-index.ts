@@ -1,9 +1,11 @@
 // One index of the embedded backend: records in memory (vector-store.ts), BM25 over their text, an HNSW
-// graph (usearch) once the index reaches `annThreshold` live vectors, and durability through a write-ahead
+// graph (usearch) once the index reaches `annThreshold` live vectors — built on a worker thread when large
+// (index-graph.ts) — and durability through a write-ahead
 // log plus snapshots (index-files.ts). Writes are serialised through one promise chain; reads run against
 // the in-memory state, which a batch changes in one synchronous step after its log frame is durable — a
 // reader sees a batch entirely or not at all.
-// Vector queries use exact search below `annThreshold` live vectors and the graph above it (ann-search.ts).
+// Vector queries use exact search below `annThreshold` live vectors and while the graph is being built, and
+// the graph otherwise (ann-search.ts).
 
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -29,13 +31,15 @@ import {
   walPath,
   writeFileAtomic,
 } from './index-files.js';
+import { type AnnStatus, IndexGraph } from './index-graph.js';
 import { compileMetadataFilter, type MetadataFilter, type MetadataPredicate } from './metadata-filter.js';
-import { reciprocalRankFusion } from './reciprocal-rank-fusion.js';
+import { fuseVectorAndText } from './reciprocal-rank-fusion.js';
 import { TopK } from './top-k.js';
-import { type AnnParameters, UsearchAnn } from './usearch-ann.js';
+import type { AnnParameters } from './usearch-ann.js';
 import {
   MAX_K,
   type RecordHeader,
+  validateFusion,
   validateIds,
   validateK,
   validateQueryText,
@@ -61,6 +65,8 @@ export interface EmbeddedIndexOptions {
   ann: AnnParameters;
   /** Log size after which a write folds the log into a new snapshot. */
   walCheckpointBytes: number;
+  /** Told when a background graph build fails (the index stays on exact search; a later write retries). */
+  onAnnBuildError?: (indexId: string, error: Error) => void;
 }
 
 const FORMAT_VERSION = 1;
@@ -86,9 +92,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
   readonly metric: VectorMetric;
   private store: VectorStore;
   private bm25 = new Bm25Index();
-  private ann: UsearchAnn | undefined;
-  /** Whether the graph in memory differs from ann-<generation> on disk (built or rebuilt since). */
-  private annUnsaved = false;
+  private readonly graph: IndexGraph;
   private writes: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -104,6 +108,15 @@ export class EmbeddedVectorIndex implements VectorIndex {
     this.dimension = spec.dimension;
     this.metric = spec.metric;
     this.store = new VectorStore(spec.dimension, spec.metric);
+    const onAnnBuildError = options.onAnnBuildError;
+    this.graph = new IndexGraph(this.store, {
+      dir,
+      dimension: spec.dimension,
+      metric: spec.metric,
+      annThreshold: options.annThreshold,
+      ann: options.ann,
+      onBuildError: (error) => onAnnBuildError?.(id, error),
+    });
   }
 
   static async create(
@@ -146,7 +159,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
       if (frame.kind === FRAME_UPSERT) index.applyUpsert(frame.header as RecordHeader[], frame.vectors);
       else if (frame.kind === FRAME_DELETE) index.applyDelete(frame.header as string[]);
     }
-    index.buildAnnIfDue();
+    index.graph.buildIfDue();
     return index;
   }
 
@@ -170,10 +183,8 @@ export class EmbeddedVectorIndex implements VectorIndex {
       );
       if (record.text !== undefined) this.bm25.add(slot, record.text);
     });
-    if (existsSync(annPath(this.dir, this.generation))) {
-      this.ann = new UsearchAnn(this.dimension, this.metric, this.options.ann);
-      this.ann.load(annPath(this.dir, this.generation));
-    }
+    if (existsSync(annPath(this.dir, this.generation)))
+      this.graph.loadSaved(annPath(this.dir, this.generation));
   }
 
   // ---- writes -------------------------------------------------------------------------------------------
@@ -195,7 +206,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
       if (headers.length === 0) return;
       await this.wal.append(encodeFrame(FRAME_UPSERT, headers, vectors));
       this.applyUpsert(headers, vectors);
-      this.buildAnnIfDue();
+      this.graph.buildIfDue();
       if (this.wal.size >= this.options.walCheckpointBytes) await this.writeCheckpoint();
     });
   }
@@ -210,18 +221,38 @@ export class EmbeddedVectorIndex implements VectorIndex {
     });
   }
 
+  /** Waits for a graph build that is running (so that its graph is saved too), then checkpoints. */
   async checkpoint(): Promise<void> {
+    this.assertOpen();
+    await this.graph.settled();
     return this.exclusive(() => this.writeCheckpoint());
   }
 
+  /**
+   * Checkpoints and closes. A graph build that is still running is abandoned rather than awaited (it can
+   * take a minute; shutting down should not): its worker stops, its file is deleted, and the next open
+   * builds the graph again in the background.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.exclusive(async () => {
-      if (this.wal.size > 0 || this.annUnsaved) await this.writeCheckpoint();
+      this.graph.abandon();
+      if (this.wal.size > 0 || this.graph.unsaved) await this.writeCheckpoint();
       await this.wal.close();
     });
     this.closed = true;
+    await this.graph.close();
     this.onClose();
+  }
+
+  /** Whether vector queries use the graph (`ready`) or the exact scan, and why. */
+  annStatus(): AnnStatus {
+    return this.graph.status();
+  }
+
+  /** Resolves once no graph build is running (for benches, tests and operators waiting on a rebuild). */
+  annSettled(): Promise<AnnStatus> {
+    return this.graph.settled();
   }
 
   private applyUpsert(headers: readonly RecordHeader[], vectors: Float32Array): void {
@@ -237,10 +268,8 @@ export class EmbeddedVectorIndex implements VectorIndex {
       if (header.text !== undefined) this.bm25.add(slot, header.text);
       added.push(slot);
     });
-    if (this.ann !== undefined) {
-      this.ann.remove(replaced);
-      this.ann.add(added, this.rowsOf(added));
-    }
+    this.graph.removed(replaced);
+    this.graph.added(added);
   }
 
   private applyDelete(ids: readonly string[]): void {
@@ -251,31 +280,13 @@ export class EmbeddedVectorIndex implements VectorIndex {
       this.forgetText(slot);
       removed.push(slot);
     }
-    this.ann?.remove(removed);
+    this.graph.removed(removed);
   }
 
   private forgetText(slot: number): void {
     const text = this.store.textAt(slot);
     if (text !== undefined) this.bm25.remove(slot, text);
     this.store.forgetText(slot);
-  }
-
-  /** The stored (normalised) rows of `slots` as one matrix. */
-  private rowsOf(slots: readonly number[]): Float32Array {
-    const rows = new Float32Array(slots.length * this.dimension);
-    slots.forEach((slot, i) => {
-      rows.set(this.store.vectorAt(slot), i * this.dimension);
-    });
-    return rows;
-  }
-
-  private buildAnnIfDue(): void {
-    if (this.ann !== undefined || this.store.liveCount < this.options.annThreshold) return;
-    const slots = [...this.store.liveSlots()];
-    const ann = new UsearchAnn(this.dimension, this.metric, this.options.ann);
-    ann.add(slots, this.rowsOf(slots));
-    this.ann = ann;
-    this.annUnsaved = true;
   }
 
   /** Writes generation g+1 (snapshot, then graph), then deletes generation g. Runs inside `exclusive`. */
@@ -297,19 +308,20 @@ export class EmbeddedVectorIndex implements VectorIndex {
         };
       }),
     };
-    const ann = this.ann;
+    // The graph may be swapped in while this awaits; only the one saved here counts as saved.
+    const ann = this.graph.current;
     if (ann !== undefined)
       await replaceFileAtomic(annPath(this.dir, next), (temporary) => ann.save(temporary));
     await writeFileAtomic(
       snapshotPath(this.dir, next),
-      encodeFrame(FRAME_SNAPSHOT, header, this.rowsOf(slots)),
+      encodeFrame(FRAME_SNAPSHOT, header, this.store.rows(slots)),
     );
     fsyncDirectory(this.dir);
     await this.wal.close();
     this.generation = next;
     this.wal = await WriteAheadLog.open(walPath(this.dir, next), 0);
-    this.annUnsaved = false;
-    await removeOtherGenerations(this.dir, next);
+    this.graph.markSaved(ann);
+    await removeOtherGenerations(this.dir, next, this.graph.filesInUse());
   }
 
   private compact(): void {
@@ -323,8 +335,7 @@ export class EmbeddedVectorIndex implements VectorIndex {
     }
     this.store = store;
     this.bm25 = bm25;
-    this.ann = undefined;
-    this.buildAnnIfDue();
+    this.graph.replaceStore(store);
   }
 
   // ---- reads --------------------------------------------------------------------------------------------
@@ -360,12 +371,10 @@ export class EmbeddedVectorIndex implements VectorIndex {
     const predicate = predicateOf(query.filter);
     if (query.candidates !== undefined) validateK(query.candidates);
     const candidates = Math.min(MAX_K, Math.max(query.k, query.candidates ?? Math.max(4 * query.k, 40)));
-    const rrfK = query.rrfK ?? 60;
-    if (!Number.isFinite(rrfK) || rrfK < 0)
-      throw new LakegateError('VALIDATION_FAILED', 'rrfK must be a non-negative number.');
+    const fusion = validateFusion(query);
     const byVector = this.vectorTop(vector, candidates, predicate).map(({ slot }) => slot);
     const byText = this.textTop(query.text, candidates, predicate).map(({ slot }) => slot);
-    return reciprocalRankFusion([byVector, byText], rrfK)
+    return fuseVectorAndText(byVector, byText, fusion)
       .slice(0, query.k)
       .map(({ item, score }) => this.hit(item, score));
   }
@@ -381,9 +390,9 @@ export class EmbeddedVectorIndex implements VectorIndex {
   }
 
   private vectorTop(query: Float32Array, k: number, predicate: MetadataPredicate | undefined) {
-    const useAnn = this.ann !== undefined && this.store.liveCount >= this.options.annThreshold;
-    return useAnn
-      ? annSearch(this.store, this.ann!, query, k, predicate)
+    const ann = this.graph.current;
+    return ann !== undefined && this.store.liveCount >= this.options.annThreshold
+      ? annSearch(this.store, ann, query, k, predicate)
       : exactSearch(this.store, query, k, predicate);
   }
 

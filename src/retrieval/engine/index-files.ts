@@ -3,6 +3,7 @@
 //   snapshot-<g>.bin       every live record at generation g (one frame)
 //   ann-<g>.usearch        the ANN graph matching snapshot g, when the index had one (optional)
 //   wal-<g>.log            write-ahead log of upsert/delete batches since snapshot g (frames)
+//   ann-build-<n>.tmp      a graph being built on a worker thread (index-graph.ts); swept like any .tmp
 // A frame is [u32 payload length][u32 CRC-32 of payload][payload]; a payload is [u8 kind][u32 JSON
 // length][JSON][little-endian float32 vectors]. A batch is one frame and is applied only after its frame is
 // on disk (fdatasync), so a crash mid-write leaves a torn last frame, which the reader drops: the batch is
@@ -83,6 +84,8 @@ export const manifestPath = (dir: string) => join(dir, 'manifest.json');
 export const snapshotPath = (dir: string, generation: number) => join(dir, `snapshot-${generation}.bin`);
 export const annPath = (dir: string, generation: number) => join(dir, `ann-${generation}.usearch`);
 export const walPath = (dir: string, generation: number) => join(dir, `wal-${generation}.log`);
+/** The file the `build`-th background graph build of this index instance writes (removed once loaded). */
+export const annBuildPath = (dir: string, build: number) => join(dir, `ann-build-${build}.tmp`);
 
 /** The newest complete generation in `dir` (0 when no snapshot was ever written). */
 export async function latestGeneration(dir: string): Promise<number> {
@@ -94,12 +97,21 @@ export async function latestGeneration(dir: string): Promise<number> {
   return latest;
 }
 
-/** Deletes every generation's files but `keep`, and leftover temporaries. */
-export async function removeOtherGenerations(dir: string, keep: number): Promise<void> {
+/**
+ * Deletes every generation's files but `keep`, and leftover temporaries except the paths in `spare` (the
+ * files of a graph build still running). Recursive, so that whatever a crash left under a temporary name
+ * goes.
+ */
+export async function removeOtherGenerations(
+  dir: string,
+  keep: number,
+  spare: ReadonlySet<string> = new Set(),
+): Promise<void> {
   for (const name of await readdir(dir)) {
     const match = /^(?:snapshot|ann|wal)-(\d+)\.(?:bin|usearch|log)$/.exec(name);
-    if ((match && Number(match[1]) !== keep) || name.endsWith('.tmp'))
-      await rm(join(dir, name), { force: true });
+    const path = join(dir, name);
+    if (((match && Number(match[1]) !== keep) || name.endsWith('.tmp')) && !spare.has(path))
+      await rm(path, { recursive: true, force: true });
   }
 }
 

@@ -32,7 +32,7 @@ export interface EngineUnderTest {
 }
 
 /** Deterministic pseudo-random numbers so a failure reproduces. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let state = seed | 0;
   return () => {
     // mulberry32, in 32-bit integer arithmetic (a float LCG loses low bits and cycles early).
@@ -43,7 +43,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-function randomVectors(count: number, dimension: number, seed: number): Float32Array[] {
+export function randomVectors(count: number, dimension: number, seed: number): Float32Array[] {
   const random = seeded(seed);
   return Array.from({ length: count }, () =>
     Float32Array.from({ length: dimension }, () => random() * 2 - 1),

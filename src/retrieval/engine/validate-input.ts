@@ -2,7 +2,8 @@
 // batch with VALIDATION_FAILED and leaves the index untouched.
 
 import { validationError } from '../../core/index.js';
-import type { Metadata, MetadataValue, VectorIndexSpec, VectorRecord } from './vector-engine.js';
+import { DEFAULT_HYBRID_FUSION, type HybridFusion } from './reciprocal-rank-fusion.js';
+import type { HybridQuery, Metadata, MetadataValue, VectorIndexSpec, VectorRecord } from './vector-engine.js';
 import { normalise } from './vector-store.js';
 
 export const MAX_ID_LENGTH = 1024;
@@ -127,4 +128,16 @@ export function validateQueryText(text: string): void {
     throw validationError(
       `The query text must be a non-empty string of at most ${MAX_QUERY_TEXT} characters.`,
     );
+}
+
+/** A hybrid query's fusion settings, defaults filled in. */
+export function validateFusion(query: Pick<HybridQuery, 'rrfK' | 'vectorWeight'>): HybridFusion {
+  const rrfK = query.rrfK ?? DEFAULT_HYBRID_FUSION.rrfK;
+  if (typeof rrfK !== 'number' || !Number.isFinite(rrfK) || rrfK < 0)
+    throw validationError('rrfK must be a non-negative number.', { rrfK });
+  const vectorWeight = query.vectorWeight ?? DEFAULT_HYBRID_FUSION.vectorWeight;
+  // Written as a range test so that NaN fails it too.
+  if (typeof vectorWeight !== 'number' || !(vectorWeight >= 0 && vectorWeight <= 1))
+    throw validationError('vectorWeight must be a number from 0 to 1.', { vectorWeight });
+  return { rrfK, vectorWeight };
 }

@@ -29,7 +29,7 @@ export interface VectorHit {
   id: string;
   /**
    * Higher is better. Vector queries: cosine similarity (cosine), inner product (dot) or
-   * 1 / (1 + squared L2 distance) (l2). Full-text: the BM25 score. Hybrid: the reciprocal-rank-fusion score.
+   * 1 / (1 + squared L2 distance) (l2). Full-text: the BM25 score. Hybrid: the weighted RRF score.
    */
   score: number;
   metadata: Metadata;
@@ -55,8 +55,17 @@ export interface HybridQuery {
   filter?: MetadataFilter;
   /** How many candidates each side contributes to the fusion; default max(4k, 40). */
   candidates?: number;
-  /** The RRF constant: score = Σ 1 / (rrfK + rank). Default 60 (Cormack et al.). */
+  /**
+   * The fusion is weighted reciprocal rank fusion: score = vectorWeight / (rrfK + vector rank)
+   * + (1 − vectorWeight) / (rrfK + full-text rank). rrfK ≥ 0, default 2.
+   */
   rrfK?: number;
+  /**
+   * The vector ranking's weight in [0, 1], default 0.1: full text leads and the vector side reorders its
+   * near-ties and fills in (why: reciprocal-rank-fusion.ts). 0 = full-text ranking only, 1 = vector ranking
+   * only; 0.5 with rrfK 60 is classic equal-weight RRF, for an embedder known to beat BM25 on the corpus.
+   */
+  vectorWeight?: number;
 }
 
 export interface VectorIndex extends VectorIndexSpec {

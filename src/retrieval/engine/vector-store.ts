@@ -124,6 +124,17 @@ export class VectorStore {
     this.texts[slot] = undefined;
   }
 
+  /** A copy of the stored rows of `slots`, row i for slots[i] (its own buffer, so it can be transferred). */
+  rows(slots: ArrayLike<number>): Float32Array<ArrayBuffer> {
+    const { dimension } = this;
+    const rows = new Float32Array(slots.length * dimension);
+    for (let i = 0; i < slots.length; i++) {
+      const offset = slots[i]! * dimension;
+      rows.set(this.vectors.subarray(offset, offset + dimension), i * dimension);
+    }
+    return rows;
+  }
+
   /** Live slots in slot order. */
   *liveSlots(): Generator<number> {
     for (let slot = 0; slot < this.slotCount; slot++) if (this.live[slot] === 1) yield slot;
