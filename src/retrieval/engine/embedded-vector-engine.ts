@@ -42,9 +42,21 @@ export function createEmbeddedVectorEngine(options: EmbeddedVectorEngineOptions)
     return join(options.root, indexId);
   };
 
-  function track(indexId: string, opening: Promise<EmbeddedVectorIndex>): Promise<EmbeddedVectorIndex> {
+  /**
+   * Holds the index's slot from the first moment (before anything is awaited), so that a second create or
+   * open of the same id finds it; forgets it only if the slot still holds this very opening — a failed
+   * open must not drop an instance that a later create or open has put there since.
+   */
+  function track(
+    indexId: string,
+    start: (forget: () => void) => Promise<EmbeddedVectorIndex>,
+  ): Promise<EmbeddedVectorIndex> {
+    const forget = () => {
+      if (open.get(indexId) === opening) open.delete(indexId);
+    };
+    const opening = start(forget);
     open.set(indexId, opening);
-    opening.catch(() => open.delete(indexId));
+    opening.catch(forget);
     return opening;
   }
 
@@ -53,24 +65,32 @@ export function createEmbeddedVectorEngine(options: EmbeddedVectorEngineOptions)
 
     async createIndex(indexId: string, spec: VectorIndexSpec): Promise<VectorIndex> {
       const dir = folder(indexId);
-      if (open.has(indexId) || (await readIfExists(manifestPath(dir))) !== undefined)
-        throw new LakegateError('ALREADY_EXISTS', `Vector index "${indexId}" already exists.`, {
+      const exists = () =>
+        new LakegateError('ALREADY_EXISTS', `Vector index "${indexId}" already exists.`, {
           details: { indexId },
         });
-      return track(
-        indexId,
-        EmbeddedVectorIndex.create(indexId, dir, spec, indexOptions, () => open.delete(indexId)),
-      );
+      // An open or create in flight decides first: if it succeeds, the index exists.
+      for (let pending = open.get(indexId); pending !== undefined; pending = open.get(indexId)) {
+        if (
+          await pending.then(
+            () => true,
+            () => false,
+          )
+        )
+          throw exists();
+      }
+      // Checked and claimed without an await in between: two concurrent creates cannot both pass.
+      return track(indexId, async (forget) => {
+        if ((await readIfExists(manifestPath(dir))) !== undefined) throw exists();
+        return EmbeddedVectorIndex.create(indexId, dir, spec, indexOptions, forget);
+      });
     },
 
     openIndex(indexId: string): Promise<VectorIndex> {
       const dir = folder(indexId);
       const already = open.get(indexId);
       if (already !== undefined) return already;
-      return track(
-        indexId,
-        EmbeddedVectorIndex.open(indexId, dir, indexOptions, () => open.delete(indexId)),
-      );
+      return track(indexId, (forget) => EmbeddedVectorIndex.open(indexId, dir, indexOptions, forget));
     },
 
     async dropIndex(indexId: string): Promise<void> {
