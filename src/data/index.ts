@@ -21,11 +21,11 @@ export {
   sidecarOf,
 } from './demo/index.js';
 export type { DataEngineOptions, LeaseOptions } from './engine/index.js';
-export { DataEngine } from './engine/index.js';
+export { DataEngine, sqlIdentifier } from './engine/index.js';
 export type { GovernedData, GovernedDataOptions } from './open-data.js';
 export { openGovernedData } from './open-data.js';
 export type { GovernContext, GovernedQuery, RelationSource, TimeTravel } from './sql/index.js';
-export { SqlGovernor, statementHash } from './sql/index.js';
+export { runGoverned, SqlGovernor, statementHash } from './sql/index.js';
 export type {
   ResultChunk,
   ResultColumn,
@@ -40,6 +40,7 @@ export type {
   ColumnSpec,
   StoredColumn,
   TableAt,
+  TableCommit,
   TableSpec,
   TableVersion,
   WriteRequest,

@@ -38,9 +38,17 @@ function checkProperties(properties: unknown): Record<string, string> | undefine
   return properties as Record<string, string>;
 }
 
+/** A write that committed: the table's securable id, its name then, and the version it made. */
+export interface TableCommit {
+  tableId: string;
+  fullName: string;
+  version: number;
+}
+
 export class GovernedTables {
   private readonly catalog: Catalog;
   readonly store: TableStore;
+  private readonly commitListeners = new Set<(commit: TableCommit) => void>();
 
   constructor(options: GovernedTablesOptions) {
     this.catalog = options.catalog;
@@ -118,11 +126,40 @@ export class GovernedTables {
         rows_updated: result.rowsUpdated,
         rows_total: result.rowsTotal,
       });
+      this.notifyCommitted({ tableId: table.id, fullName: table.fullName, version: result.version });
       return result;
     } catch (error) {
       this.audit(actor, table, { ...params, failed: isLakegateError(error) ? error.code : 'INTERNAL' });
       throw error;
     }
+  }
+
+  /**
+   * Calls `listener` after every committed write (e.g. to sync the vector indexes built on the table).
+   * It runs synchronously after the commit and must not throw or wait: start async work and return.
+   * Returns the function that removes it.
+   */
+  onCommitted(listener: (commit: TableCommit) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  private notifyCommitted(commit: TableCommit): void {
+    for (const listener of this.commitListeners) {
+      try {
+        listener(commit);
+      } catch {
+        // The write has committed: a listener's failure must not turn it into an error the client retries.
+      }
+    }
+  }
+
+  /**
+   * Keys (as text) of rows written or displaced after version `since`, for incremental consumers; the
+   * caller has authorised. `undefined` when history no longer reaches back that far.
+   */
+  changesSince(table: Securable, keyColumn: string, since: number) {
+    return this.store.changesSince(table.id, table.fullName, keyColumn, since);
   }
 
   /** Resolves a table the actor may write to (MODIFY), e.g. before accepting a large upload for it. */

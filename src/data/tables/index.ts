@@ -1,6 +1,6 @@
 export type { UcPrimitive, UcType } from './column-types.js';
 export { duckdbToUc, duckdbTypeOf, parseUcType, ucTypeName, ucTypeText } from './column-types.js';
-export type { GovernedTablesOptions } from './governed-tables.js';
+export type { GovernedTablesOptions, TableCommit } from './governed-tables.js';
 export { GovernedTables } from './governed-tables.js';
 export type { TableStoreOptions } from './table-store.js';
 export { storedColumnsOf, TableStore } from './table-store.js';

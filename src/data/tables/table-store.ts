@@ -407,6 +407,41 @@ export class TableStore {
     );
   }
 
+  /**
+   * What changed after version `since`, keyed by `keyColumn` (as text): keys of current rows written by a
+   * later version, and keys of rows a later version displaced (updated, deleted or overwritten; a key can
+   * be in both). `undefined` when the kept history no longer reaches back to `since` (a full re-read is
+   * needed). One transaction, so `version` is the latest version the answer is complete for.
+   */
+  async changesSince(
+    tableId: string,
+    fullName: string,
+    keyColumn: string,
+    since: number,
+  ): Promise<{ version: number; changedKeys: string[]; removedKeys: string[] } | undefined> {
+    const columns = await this.findColumns(tableId);
+    if (!columns) throw noStorage(fullName);
+    const key = columns.find((c) => c.name.toLowerCase() === keyColumn.toLowerCase());
+    if (!key) throw validationError(`"${keyColumn}" is not a column of '${fullName}'.`);
+    const keyText = `CAST(${sqlIdentifier(key.name)} AS VARCHAR)`;
+    const keysOf = async (c: DuckDBConnection, sql: string) =>
+      (await c.runAndReadAll(sql, [since])).getRows().map((row) => String(row[0]));
+    return this.engine.transaction(async (c) => {
+      const version = (await this.latestVersion(c, tableId)) ?? 0;
+      // Displaced rows with _lg_to ≤ oldest_readable may have been pruned: history is complete after it.
+      if (since < (await this.oldestReadable(c, tableId))) return undefined;
+      const changedKeys = await keysOf(
+        c,
+        `SELECT DISTINCT ${keyText} FROM ${this.currentRelation(tableId)} WHERE ${VERSION} > $1 AND ${keyText} IS NOT NULL`,
+      );
+      const removedKeys = await keysOf(
+        c,
+        `SELECT DISTINCT ${keyText} FROM ${this.historyRelation(tableId)} WHERE ${TO} > $1 AND ${keyText} IS NOT NULL`,
+      );
+      return { version, changedKeys, removedKeys };
+    });
+  }
+
   /** FROM-able SQL for the table's declared columns, now or at an earlier version. */
   async relation(tableId: string, fullName: string, at: TableAt = {}): Promise<string> {
     const columns = await this.findColumns(tableId);
