@@ -6,12 +6,16 @@ import type { RetrievalModels } from '../retrieval/index.js';
 import { governedRouter, type ModelCallContext } from './governed-router.js';
 import type { ApiServices } from './services.js';
 
-const NEVER = new AbortController().signal;
-
 /** `services` is read at call time: retrieval is built before the services object that holds it. */
 export function retrievalModelsOf(services: () => ApiServices): RetrievalModels {
+  // A call without a signal of its own gets a fresh one that never aborts: sharing one would let
+  // listeners pile up on it for the life of the process.
   const router = (principal: ModelCallContext['principal'], requestId?: string, signal?: AbortSignal) =>
-    governedRouter(services(), { principal, requestId: requestId ?? randomUUID(), signal: signal ?? NEVER });
+    governedRouter(services(), {
+      principal,
+      requestId: requestId ?? randomUUID(),
+      signal: signal ?? new AbortController().signal,
+    });
   return {
     async embed(actor, modelId, texts, inputType, options = {}) {
       const result = await router(actor, options.requestId, options.signal).embed(modelId, {

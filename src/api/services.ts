@@ -12,6 +12,7 @@ import type {
   UsageMeter,
 } from '../gateway/index.js';
 import type { GuardrailService } from '../guardrails/index.js';
+import type { GovernedRetrieval } from '../retrieval/index.js';
 
 /** What the HTTP surfaces need from the layers below, built once at start-up. */
 export interface ApiServices {
@@ -21,6 +22,8 @@ export interface ApiServices {
   catalog: Catalog;
   /** Governed tables, volumes and SQL. */
   data: GovernedData;
+  /** Vector indexes and knowledge bases over the governed data (docs/retrieval.md). */
+  retrieval?: GovernedRetrieval;
   /** Meters every model call into the usage store and the Prometheus metrics (absent: calls are not metered). */
   usage?: UsageMeter;
   /**

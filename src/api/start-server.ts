@@ -20,7 +20,9 @@ import {
 import { GuardrailService } from '../guardrails/index.js';
 import { createProviders, type Env, estimateTokens } from '../models/index.js';
 import { PriceTable, UsageMetrics, type UsageStorage, UsageStoreThread } from '../observability/index.js';
+import { type GovernedRetrieval, openRetrieval } from '../retrieval/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { agentRuntimeRoutes, agentRuntimeSurface, knowledgeBaseRoutes } from './agent-runtime/index.js';
 import { bedrockRoutes, bedrockSurface } from './bedrock/index.js';
 import { filesRoutes, filesSurface } from './files/index.js';
 import { attachedGuardrails, EndpointGuardedRouter, guardrailRoutes } from './guardrails/index.js';
@@ -30,12 +32,14 @@ import { RouteTable, type Surface } from './http/route.js';
 import { openPayloadLog } from './inference-tables.js';
 import { lakegateAdminRoutes } from './lakegate-admin/index.js';
 import { openaiRoutes, openaiSurface } from './openai/index.js';
+import { retrievalModelsOf } from './retrieval-models.js';
 import { listen } from './server/listen.js';
 import type { ApiServices } from './services.js';
 import { sqlRoutes, sqlSurface } from './sql/index.js';
 import { tableDataRoutes } from './tables/index.js';
 import { ucSurface, unityCatalogRoutes } from './unity-catalog/index.js';
 import { usageRoutes } from './usage/index.js';
+import { vectorSearchRoutes, vectorSearchSurface } from './vector-search/index.js';
 
 export interface ServerSettings {
   host: string;
@@ -94,10 +98,13 @@ function surfaceFor(rawPath: string): Surface {
     rawPath.startsWith('/serving-endpoints/')
   )
     return openaiSurface;
+  if (rawPath.startsWith('/knowledgebases/') || rawPath === '/retrieveAndGenerate')
+    return agentRuntimeSurface;
   if (rawPath.startsWith('/api/2.1/')) return ucSurface;
   if (rawPath.startsWith('/api/2.0/fs/')) return filesSurface;
   if (rawPath.startsWith('/api/2.0/lakegate/')) return ucSurface;
   if (rawPath.startsWith('/api/2.0/sql/')) return sqlSurface;
+  if (rawPath.startsWith('/api/2.0/vector-search/')) return vectorSearchSurface;
   return adminSurface;
 }
 
@@ -244,6 +251,7 @@ async function startWithCatalog(
   let usageStore: UsageStorage | undefined;
   let limits: ReturnType<typeof createLimitsEngine> | undefined;
   let payloadLog: Awaited<ReturnType<typeof openPayloadLog>>;
+  let retrieval: GovernedRetrieval | undefined;
   /**
    * Closes what this function opened, in this order whether start-up failed half-way or the server
    * stops: the inference tables before the tables' engine they are written into, usage after the
@@ -251,6 +259,7 @@ async function startWithCatalog(
    */
   const closeOpened = async () => {
     await payloadLog?.close();
+    await retrieval?.close();
     await data.close();
     await usageStore?.close();
     await limits?.close();
@@ -258,6 +267,14 @@ async function startWithCatalog(
   try {
     const services: ApiServices = { router, access, catalog, data, estimateInputTokens };
     services.guardrails = guardrails;
+    // Governed retrieval (docs/retrieval.md): its model calls go through the governed model API as the caller.
+    retrieval = openRetrieval({
+      catalog,
+      data,
+      models: retrievalModelsOf(() => services),
+      home: settings.home,
+    });
+    services.retrieval = retrieval;
     // Usage: one record per model call, in <home>/usage/usage.duckdb, written by a worker thread
     // (docs/usage.md). DuckDB creates its files with the process umask: the owner-only folder is what
     // keeps them private.
@@ -306,6 +323,8 @@ async function startWithCatalog(
         handle: (ctx) => sendJson(ctx.res, 200, { status: 'ok' }),
       })
       .add(...bedrockRoutes(services))
+      .add(...agentRuntimeRoutes(services))
+      .add(...knowledgeBaseRoutes(services))
       .add(...guardrailRoutes(guardrails))
       .add(...openaiRoutes(services))
       .add(...unityCatalogRoutes(services))
@@ -313,6 +332,7 @@ async function startWithCatalog(
       .add(...filesRoutes(services))
       .add(...tableDataRoutes(services))
       .add(...sqlRoutes(services))
+      .add(...vectorSearchRoutes(services))
       .add(...usageRoutes(services, { store: usageStore, meter }));
 
     const log = settings.log ?? (() => undefined);

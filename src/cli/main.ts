@@ -13,6 +13,7 @@ import { FUNCTION_USAGE, functionCommand } from './function-command.js';
 import { GRANT_USAGE, grantCommand, permissionsCommand } from './grant-command.js';
 import { GROUPS_USAGE, groupsCommand } from './groups-command.js';
 import { GUARDRAILS_USAGE, guardrailsCommand } from './guardrails-command.js';
+import { KB_USAGE, kbCommand } from './kb-command.js';
 import { KEYS_USAGE, keysCommand } from './keys-command.js';
 import { LINEAGE_USAGE, lineageCommand } from './lineage-command.js';
 import { MODEL_USAGE, modelCommand } from './model-command.js';
@@ -22,6 +23,7 @@ import { SQL_USAGE, sqlCommand } from './sql-command.js';
 import { TABLE_USAGE, tableCommand } from './table-command.js';
 import { UP_HELP, upCommand } from './up-command.js';
 import { USAGE_USAGE, usageCommand } from './usage-command.js';
+import { VS_USAGE, vectorSearchCommand } from './vector-search-command.js';
 import { VOLUME_USAGE, volumeCommand } from './volume-command.js';
 import { WHOAMI_USAGE, whoamiCommand } from './whoami-command.js';
 
@@ -35,6 +37,8 @@ Commands:
   table         list, create, get, delete tables (metadata)
   volume        list, create, get, delete volumes
   fs            files in volumes: ls, cp, cat, rm, mkdir (like the Databricks CLI's fs)
+  kb            knowledge bases over volume folders: create, sync (ingest), retrieve, ask
+  vs            vector indexes synced from tables: create, list, get, sync, query, delete
   demo          create the demo insurer: tables, documents, users, row filters and masks
   function      list, create, get, delete functions
   model         registered models, their versions and aliases
@@ -66,6 +70,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   table: { run: tableCommand, usage: TABLE_USAGE },
   volume: { run: volumeCommand, usage: VOLUME_USAGE },
   fs: { run: fsCommand, usage: FS_USAGE },
+  kb: { run: kbCommand, usage: KB_USAGE },
+  vs: { run: vectorSearchCommand, usage: VS_USAGE },
   demo: { run: demoCommand, usage: DEMO_USAGE },
   function: { run: functionCommand, usage: FUNCTION_USAGE },
   model: { run: modelCommand, usage: MODEL_USAGE },

@@ -13,6 +13,7 @@ export type {
 } from './documents/index.js';
 export {
   chunkDocument,
+  closeSharedDocumentParserPool,
   countTokens,
   DEFAULT_CHUNKING,
   documentFormatOf,
@@ -40,4 +41,40 @@ export type {
   VectorQuery,
   VectorRecord,
 } from './engine/vector-engine.js';
+export type {
+  CreateVectorIndex,
+  EmbeddingSourceColumn,
+  EmbeddingVectorColumn,
+  IndexColumn,
+  IndexDefinition,
+  VectorIndexType,
+} from './indexes/index-definition.js';
+export { DEFAULT_ENDPOINT } from './indexes/index-definition.js';
+export type { IndexQuery, IndexQueryResult, QueryType } from './indexes/query-index.js';
+export { MAX_RESULTS } from './indexes/query-index.js';
+export type {
+  DataChangeResult,
+  IndexState,
+  IndexStatus,
+  VectorIndexes,
+  VectorIndexInfo,
+} from './indexes/vector-indexes.js';
+export type {
+  Citation,
+  GeneratedAnswer,
+  IngestionJob,
+  IngestionJobStatus,
+  IngestionProgress,
+  IngestionStatistics,
+  KnowledgeBaseConfig,
+  KnowledgeBaseInfo,
+  KnowledgeBaseSpec,
+  RetrieveAndGenerateRequest,
+  RetrievedChunk,
+  RetrieveRequest,
+  SearchType,
+} from './knowledge-bases/index.js';
+export { DEFAULT_EMBEDDING_MODEL, KnowledgeBases } from './knowledge-bases/index.js';
 export type { ConverseInput, ModelCallOptions, RetrievalModels } from './model-calls.js';
+export type { GovernedRetrieval, GovernedRetrievalOptions } from './open-retrieval.js';
+export { openRetrieval } from './open-retrieval.js';

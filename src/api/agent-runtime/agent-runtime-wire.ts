@@ -1,0 +1,216 @@
+// Bedrock Agent Runtime's Retrieve and RetrieveAndGenerate bodies, validated at the edge, and our
+// results in its response shapes. What Lakegate does not do (reranking, implicit filters, image queries,
+// guardrails given per request, pagination, external sources) is refused by name rather than ignored:
+// a caller relying on it would otherwise get silently different results.
+
+import { z } from 'zod';
+import { validationError } from '../../core/index.js';
+import type {
+  Citation,
+  GeneratedAnswer,
+  RetrieveAndGenerateRequest,
+  RetrievedChunk,
+  RetrieveRequest,
+} from '../../retrieval/index.js';
+
+const vectorSearch = z
+  .object({
+    numberOfResults: z.number().int().min(1).max(100).optional(),
+    overrideSearchType: z.enum(['HYBRID', 'SEMANTIC']).optional(),
+    filter: z.record(z.string(), z.unknown()).optional(),
+    rerankingConfiguration: z.unknown().optional(),
+    implicitFilterConfiguration: z.unknown().optional(),
+  })
+  .strict();
+
+const retrievalConfiguration = z.object({ vectorSearchConfiguration: vectorSearch.optional() }).strict();
+
+export const retrieveBody = z
+  .object({
+    retrievalQuery: z
+      .object({ text: z.string().min(1).max(20_000), type: z.literal('TEXT').optional() })
+      .strict(),
+    retrievalConfiguration: retrievalConfiguration.optional(),
+    guardrailConfiguration: z.unknown().optional(),
+    nextToken: z.string().optional(),
+    userContext: z.unknown().optional(),
+  })
+  .strict();
+
+const textInference = z
+  .object({
+    temperature: z.number().min(0).max(1).optional(),
+    topP: z.number().min(0).max(1).optional(),
+    maxTokens: z.number().int().min(1).optional(),
+    stopSequences: z.array(z.string()).max(4).optional(),
+  })
+  .strict();
+
+export const retrieveAndGenerateBody = z
+  .object({
+    sessionId: z.string().min(2).max(100).optional(),
+    input: z.object({ text: z.string().min(1).max(20_000) }).strict(),
+    retrieveAndGenerateConfiguration: z
+      .object({
+        type: z.enum(['KNOWLEDGE_BASE', 'EXTERNAL_SOURCES']),
+        knowledgeBaseConfiguration: z
+          .object({
+            knowledgeBaseId: z.string().min(1).max(1024),
+            modelArn: z.string().min(1).max(2048),
+            retrievalConfiguration: retrievalConfiguration.optional(),
+            generationConfiguration: z
+              .object({
+                promptTemplate: z
+                  .object({ textPromptTemplate: z.string().min(1).max(100_000).optional() })
+                  .strict()
+                  .optional(),
+                inferenceConfig: z
+                  .object({ textInferenceConfig: textInference.optional() })
+                  .strict()
+                  .optional(),
+                guardrailConfiguration: z.unknown().optional(),
+                additionalModelRequestFields: z.unknown().optional(),
+                performanceConfig: z.unknown().optional(),
+              })
+              .strict()
+              .optional(),
+            orchestrationConfiguration: z.unknown().optional(),
+          })
+          .strict()
+          .optional(),
+        externalSourcesConfiguration: z.unknown().optional(),
+      })
+      .strict(),
+    sessionConfiguration: z.unknown().optional(),
+    userContext: z.unknown().optional(),
+  })
+  .strict();
+
+type VectorSearch = z.infer<typeof vectorSearch>;
+
+function unsupported(field: string, why: string): never {
+  throw validationError(`${field} is not supported by Lakegate: ${why}`, { field });
+}
+
+function retrievalOf(text: string, search: VectorSearch | undefined, at: string): RetrieveRequest {
+  if (search?.rerankingConfiguration !== undefined) {
+    unsupported(`${at}.rerankingConfiguration`, 'results are ranked by the engine (vectors, or hybrid RRF).');
+  }
+  if (search?.implicitFilterConfiguration !== undefined) {
+    unsupported(`${at}.implicitFilterConfiguration`, 'give the filter explicitly in `filter`.');
+  }
+  return {
+    text,
+    ...(search?.numberOfResults !== undefined ? { numberOfResults: search.numberOfResults } : {}),
+    ...(search?.overrideSearchType ? { searchType: search.overrideSearchType } : {}),
+    ...(search?.filter !== undefined ? { filter: search.filter } : {}),
+  };
+}
+
+export function retrieveRequestOf(body: z.infer<typeof retrieveBody>): RetrieveRequest {
+  if (body.nextToken !== undefined)
+    unsupported('nextToken', 'results come in one page (numberOfResults up to 100).');
+  if (body.guardrailConfiguration !== undefined) {
+    unsupported(
+      'guardrailConfiguration',
+      "attach a guardrail to the embedding model's serving endpoint instead.",
+    );
+  }
+  if (body.userContext !== undefined) {
+    unsupported(
+      'userContext',
+      'the caller is the authenticated principal; per-document access uses its groups.',
+    );
+  }
+  return retrievalOf(
+    body.retrievalQuery.text,
+    body.retrievalConfiguration?.vectorSearchConfiguration,
+    'retrievalConfiguration.vectorSearchConfiguration',
+  );
+}
+
+export function retrieveAndGenerateRequestOf(body: z.infer<typeof retrieveAndGenerateBody>): {
+  knowledgeBaseId: string;
+  request: RetrieveAndGenerateRequest;
+} {
+  const config = body.retrieveAndGenerateConfiguration;
+  if (config.type !== 'KNOWLEDGE_BASE' || !config.knowledgeBaseConfiguration) {
+    unsupported('retrieveAndGenerateConfiguration.type EXTERNAL_SOURCES', 'only KNOWLEDGE_BASE is.');
+  }
+  if (body.sessionConfiguration !== undefined) unsupported('sessionConfiguration', 'sessions are stateless.');
+  if (body.userContext !== undefined) {
+    unsupported(
+      'userContext',
+      'the caller is the authenticated principal; per-document access uses its groups.',
+    );
+  }
+  const kb = config.knowledgeBaseConfiguration;
+  const at = 'retrieveAndGenerateConfiguration.knowledgeBaseConfiguration';
+  if (kb.orchestrationConfiguration !== undefined)
+    unsupported(`${at}.orchestrationConfiguration`, 'queries are used as given.');
+  const generation = kb.generationConfiguration;
+  if (generation?.guardrailConfiguration !== undefined) {
+    unsupported(
+      `${at}.generationConfiguration.guardrailConfiguration`,
+      "attach a guardrail to the model's serving endpoint instead.",
+    );
+  }
+  if (generation?.additionalModelRequestFields !== undefined || generation?.performanceConfig !== undefined) {
+    unsupported(
+      `${at}.generationConfiguration.additionalModelRequestFields/performanceConfig`,
+      'not passed through.',
+    );
+  }
+  const inference = generation?.inferenceConfig?.textInferenceConfig;
+  const request: RetrieveAndGenerateRequest = {
+    ...retrievalOf(
+      body.input.text,
+      kb.retrievalConfiguration?.vectorSearchConfiguration,
+      `${at}.retrievalConfiguration.vectorSearchConfiguration`,
+    ),
+    modelId: kb.modelArn,
+    ...(generation?.promptTemplate?.textPromptTemplate !== undefined
+      ? { promptTemplate: generation.promptTemplate.textPromptTemplate }
+      : {}),
+    ...(inference ? { inferenceConfig: { ...inference } } : {}),
+    ...(body.sessionId !== undefined ? { sessionId: body.sessionId } : {}),
+  };
+  return { knowledgeBaseId: kb.knowledgeBaseId, request };
+}
+
+/** A volume file is no S3 object: its location is Bedrock's CUSTOM type, with the volume path as the id. */
+function referenceOf(chunk: RetrievedChunk) {
+  return {
+    content: { type: 'TEXT', text: chunk.text },
+    location: { type: 'CUSTOM', customDocumentLocation: { id: chunk.documentPath } },
+    metadata: chunk.metadata,
+  };
+}
+
+export function retrieveResponseOf(chunks: readonly RetrievedChunk[]) {
+  return {
+    retrievalResults: chunks.map((chunk) => ({
+      ...referenceOf(chunk),
+      score: chunk.score,
+      documentId: chunk.documentPath,
+    })),
+  };
+}
+
+function citationOf(citation: Citation) {
+  return {
+    generatedResponsePart: {
+      textResponsePart: { text: citation.citedText, span: { start: citation.start, end: citation.end } },
+    },
+    retrievedReferences: citation.references.map(referenceOf),
+  };
+}
+
+export function retrieveAndGenerateResponseOf(answer: GeneratedAnswer) {
+  return {
+    sessionId: answer.sessionId,
+    output: { text: answer.text },
+    citations: answer.citations.map(citationOf),
+    ...(answer.guardrailIntervened ? { guardrailAction: 'INTERVENED' } : {}),
+  };
+}
