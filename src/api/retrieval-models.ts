@@ -8,13 +8,14 @@ import type { ApiServices } from './services.js';
 
 /** `services` is read at call time: retrieval is built before the services object that holds it. */
 export function retrievalModelsOf(services: () => ApiServices): RetrievalModels {
-  // A call without a signal of its own gets a fresh one that never aborts: sharing one would let
-  // listeners pile up on it for the life of the process.
+  // Each call gets a signal of its own (following the caller's, if any): the router listens on the
+  // signal it is given for every attempt, and a long-lived one (a sync's, shared by all its embedding
+  // batches) would collect those listeners until it ends. AbortSignal.any holds its source weakly.
   const router = (principal: ModelCallContext['principal'], requestId?: string, signal?: AbortSignal) =>
     governedRouter(services(), {
       principal,
       requestId: requestId ?? randomUUID(),
-      signal: signal ?? new AbortController().signal,
+      signal: signal ? AbortSignal.any([signal]) : new AbortController().signal,
     });
   return {
     async embed(actor, modelId, texts, inputType, options = {}) {
