@@ -8,8 +8,10 @@ export { DEFAULT_CHUNKING, MAX_CHUNK_TOKENS, parseChunkingConfiguration } from '
 export { countTokens } from './count-tokens.js';
 export type { DocumentFormat } from './document-format.js';
 export { documentFormatOf } from './document-format.js';
+export type { DocumentParserPoolOptions } from './document-parser-pool.js';
+export { DocumentParserPool } from './document-parser-pool.js';
 export type { ParseDocumentInput } from './parse-document.js';
-export { parseDocument } from './parse-document.js';
+export { closeSharedDocumentParserPool, parseDocument, sharedDocumentParserPool } from './parse-document.js';
 export type { DocumentPage, DocumentSection, ParsedDocument } from './parsed-document.js';
 export type { SidecarValue } from './sidecar-metadata.js';
 export { MAX_SIDECAR_BYTES, parseSidecarMetadata } from './sidecar-metadata.js';
