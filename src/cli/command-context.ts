@@ -66,6 +66,15 @@ export class CommandContext {
     return this.clientInstance;
   }
 
+  /** A client of the same server that authenticates with another key (the demo acts as its users). */
+  clientWithKey(key: string): LakegateClient {
+    return new LakegateClient({
+      url: this.settings.url,
+      key,
+      ...(this.runtime.io.fetch ? { fetch: this.runtime.io.fetch } : {}),
+    });
+  }
+
   /** Writes a line (or lines) to stdout. */
   print(text: string): void {
     this.runtime.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

@@ -11,6 +11,8 @@ interface DemoOutput {
   rows: { customers: number; policies: number; claims: number };
   documents: number;
   users: Array<{ name: string; groups: string[]; key: string }>;
+  vectorIndex: string;
+  knowledgeBase: { name: string; chunks: number };
 }
 
 async function sql(key: string, statement: string): Promise<unknown[][]> {
@@ -92,6 +94,45 @@ describe('lakegate demo', () => {
     );
     expect(names).toContain('claims-handling-guidelines.md');
     expect(names).toContain('claims-handling-guidelines.md.metadata.json');
+  });
+
+  it('builds a claim-notes index and a documents knowledge base whose results follow each reader', async () => {
+    const key = (name: string) => first.users.find((u) => u.name === name)!.key;
+    const cli = (name: string) => cliAt(lakegate.harness.url, key(name));
+    expect(first.knowledgeBase.chunks).toBeGreaterThan(10);
+    // The index syncs in the background after it is created; wait until it holds every claim.
+    const deadline = Date.now() + 30_000;
+    let rows = 0;
+    while (rows < first.rows.claims && Date.now() < deadline) {
+      const got = await cli('dave')('vs', 'get', first.vectorIndex, '-o', 'json');
+      rows =
+        (JSON.parse(got.stdout) as { status?: { indexed_row_count?: number } }).status?.indexed_row_count ??
+        0;
+      if (rows < first.rows.claims) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(rows).toBe(first.rows.claims);
+    const query = ['vs', 'query', first.vectorIndex, 'water in the basement after a storm', '-n', '20'];
+    const alice = await cli('alice')(...query, '--columns', 'claim_id,region', '-o', 'json');
+    expect(alice.code, alice.stderr).toBe(0);
+    const regions = (
+      JSON.parse(alice.stdout) as { result: { data_array: unknown[][] } }
+    ).result.data_array.map((row) => row[1]);
+    expect(regions.length).toBeGreaterThan(0);
+    expect(new Set(regions)).toEqual(new Set(['north']));
+    // The fraud guide carries allowed_groups: adjusters and auditors read it, analysts do not.
+    const fraud = ['kb', 'retrieve', first.knowledgeBase.name, 'fraud indicators', '-n', '20'];
+    expect((await cli('alice')(...fraud)).stdout).toContain('fraud-indicators-and-siu-referral');
+    const dave = await cli('dave')(...fraud);
+    expect(dave.code, dave.stderr).toBe(0);
+    expect(dave.stdout).not.toContain('fraud-indicators-and-siu-referral');
+    const ask = await cli('alice')(
+      'kb',
+      'ask',
+      first.knowledgeBase.name,
+      'How is hail damage to an old roof settled?',
+    );
+    expect(ask.code, ask.stderr).toBe(0);
+    expect(ask.stdout).toContain('actual cash value');
   });
 
   it('refuses to run twice, and starts over with --reset', async () => {

@@ -98,8 +98,10 @@ async function existingParts(ctx: CommandContext): Promise<string[]> {
 }
 
 async function resetDemo(ctx: CommandContext): Promise<void> {
-  // The volume and tables first, one by one: their files and storage go with them, which a forced
-  // delete of the catalog (securables only) would leave behind.
+  // The index, knowledge base, volume and tables first, one by one: their vectors, files and storage go
+  // with them, which a forced delete of the catalog (securables only) would leave behind.
+  await ignoringNotFound(() => ctx.client.delete(`${VECTOR_SEARCH_API}/indexes/${NOTES_INDEX}`));
+  await ignoringNotFound(() => ctx.client.delete(`${KNOWLEDGE_BASES_API}/${DOCUMENTS_KB}`));
   await ignoringNotFound(() => ctx.client.delete(`${UC_API}/volumes/${VOLUME}`));
   for (const table of DEMO_TABLES) {
     await ignoringNotFound(() => ctx.client.delete(`${UC_API}/tables/${SCHEMA}.${table.name}`));
@@ -220,7 +222,66 @@ async function grantAndProtect(ctx: CommandContext): Promise<void> {
   }
 }
 
-function guide(url: string, keys: DemoKey[], counts: Record<string, number>, documents: number): string {
+const VECTOR_SEARCH_API = '/api/2.0/vector-search';
+const KNOWLEDGE_BASES_API = '/api/2.0/lakegate/knowledge-bases';
+const NOTES_INDEX = `${SCHEMA}.claim_notes`;
+const DOCUMENTS_KB = `${SCHEMA}.documents_kb`;
+const INGESTION_POLL_MS = 200;
+
+/**
+ * The retrieval half of the demo. Everyone may call the built-in local models (embedding and the
+ * extractive answerer). Analysts, who read every claim, may build indexes: the claim-notes index is built
+ * by dave, since an index is synced as its owner and the row filter bounds what it holds (the admin is in
+ * no group, so the filter shows it no claim). Queries are then re-read as each caller: alice gets north
+ * only. The knowledge base over the documents volume is the admin's, and is ingested now.
+ */
+async function buildRetrieval(ctx: CommandContext, keys: DemoKey[]): Promise<number> {
+  const everyone = DEMO_GROUPS.map((principal) => ({ principal, add: ['QUERY'] }));
+  await ctx.client.patch(`${UC_API}/permissions/serving_endpoint/local`, { changes: everyone });
+  await ctx.client.patch(`${UC_API}/permissions/schema/${SCHEMA}`, {
+    changes: [{ principal: 'analysts', add: ['CREATE_TABLE'] }],
+  });
+  const dave = keys.find((k) => k.name === 'dave');
+  if (!dave) throw new CliError('The demo has no analyst to build its index.');
+  await ctx.clientWithKey(dave.key).post(`${VECTOR_SEARCH_API}/indexes`, {
+    name: NOTES_INDEX,
+    endpoint_name: 'lakegate-embedded',
+    primary_key: 'claim_id',
+    index_type: 'DELTA_SYNC',
+    delta_sync_index_spec: {
+      source_table: `${SCHEMA}.claims`,
+      pipeline_type: 'TRIGGERED',
+      embedding_source_columns: [{ name: 'adjuster_notes', embedding_model_endpoint_name: 'local/embed' }],
+    },
+    comment: "Adjusters' notes of every claim, by meaning and by words",
+  });
+  await ctx.client.post(KNOWLEDGE_BASES_API, {
+    name: DOCUMENTS_KB,
+    source: `/Volumes/${VOLUME.replaceAll('.', '/')}`,
+    comment: 'Policy wording and claims guidelines',
+  });
+  await ctx.client.patch(`${UC_API}/permissions/knowledge_base/${DOCUMENTS_KB}`, { changes: everyone });
+  const kbPath = `${KNOWLEDGE_BASES_API}/${DOCUMENTS_KB}/ingestion-jobs`;
+  let job = await ctx.client.post<{
+    job_id: string;
+    status: string;
+    statistics?: { chunks_indexed?: number };
+  }>(kbPath);
+  while (job.status === 'IN_PROGRESS') {
+    await new Promise((resolve) => setTimeout(resolve, INGESTION_POLL_MS));
+    job = await ctx.client.get(`${kbPath}/${encodeURIComponent(job.job_id)}`);
+  }
+  if (job.status !== 'COMPLETE') throw new CliError(`Ingesting the demo documents ended ${job.status}.`);
+  return job.statistics?.chunks_indexed ?? 0;
+}
+
+function guide(
+  url: string,
+  keys: DemoKey[],
+  counts: Record<string, number>,
+  documents: number,
+  chunks: number,
+): string {
   const keyOf = (name: string) => keys.find((k) => k.name === name)?.key ?? '<key>';
   const users = keys.map((k) => `  ${k.name.padEnd(6)} ${k.groups.join(', ').padEnd(16)} ${k.key}`);
   const q = 'SELECT region, status, count(*) AS claims FROM demo.insurance.claims GROUP BY ALL ORDER BY ALL';
@@ -230,6 +291,8 @@ function guide(url: string, keys: DemoKey[], counts: Record<string, number>, doc
     `  demo.insurance.policies   ${counts['policies']} rows`,
     `  demo.insurance.claims     ${counts['claims']} rows, with adjuster notes`,
     `  /Volumes/demo/insurance/documents  ${documents} files (policy wording and guidelines, with .metadata.json sidecars)`,
+    `  ${NOTES_INDEX}        a vector index of the claims' adjuster notes, synced on every write`,
+    `  ${DOCUMENTS_KB}       a knowledge base over the documents (${chunks} chunks)`,
     '',
     'Users and their API keys (shown only now; lakegate keys create makes new ones):',
     ...users,
@@ -240,6 +303,9 @@ function guide(url: string, keys: DemoKey[], counts: Record<string, number>, doc
     `  LAKEGATE_KEY=${keyOf('carol')} lakegate sql "SELECT name, email, phone FROM demo.insurance.customers LIMIT 5"   # carol (auditor): unmasked`,
     `  LAKEGATE_KEY=${keyOf('dave')} lakegate sql "SELECT name, email, phone FROM demo.insurance.customers LIMIT 5"   # dave (analyst): masked`,
     `  LAKEGATE_KEY=${keyOf('alice')} lakegate fs ls /Volumes/demo/insurance/documents/guidelines`,
+    `  LAKEGATE_KEY=${keyOf('alice')} lakegate vs query ${NOTES_INDEX} "water in the basement after a storm" -n 3 --columns claim_id,region,adjuster_notes   # north only`,
+    `  LAKEGATE_KEY=${keyOf('alice')} lakegate kb ask ${DOCUMENTS_KB} "How is hail damage to an old roof settled?"`,
+    `  LAKEGATE_KEY=${keyOf('dave')} lakegate kb retrieve ${DOCUMENTS_KB} "fraud indicators"   # the fraud guide is for adjusters and auditors`,
     '  lakegate audit list --limit 20    # every query and file read above, as the admin',
     '',
   ].join('\n');
@@ -293,8 +359,17 @@ export async function demoCommand(runtime: CliRuntime, args: string[]): Promise<
     const documents = await writeDocuments(ctx, files);
     const keys = await createPeople(ctx);
     await grantAndProtect(ctx);
-    ctx.emit({ catalog: CATALOG, rows: counts, documents, users: keys }, () =>
-      guide(ctx.client.baseUrl, keys, counts, documents),
+    const chunks = await buildRetrieval(ctx, keys);
+    ctx.emit(
+      {
+        catalog: CATALOG,
+        rows: counts,
+        documents,
+        users: keys,
+        vectorIndex: NOTES_INDEX,
+        knowledgeBase: { name: DOCUMENTS_KB, chunks },
+      },
+      () => guide(ctx.client.baseUrl, keys, counts, documents, chunks),
     );
   } catch (error) {
     if (error instanceof CliError) {
