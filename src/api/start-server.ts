@@ -273,6 +273,7 @@ async function startWithCatalog(
       data,
       models: retrievalModelsOf(() => services),
       home: settings.home,
+      ...(settings.log ? { log: settings.log } : {}),
     });
     services.retrieval = retrieval;
     // Usage: one record per model call, in <home>/usage/usage.duckdb, written by a worker thread

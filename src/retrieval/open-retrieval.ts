@@ -22,6 +22,8 @@ export interface GovernedRetrievalOptions {
   scratchDir?: string;
   /** Live vectors from which an index uses its HNSW graph (default: the engine's). */
   annThreshold?: number;
+  /** Told when an index's HNSW graph could not be built (it keeps answering by exact search). */
+  log?: (line: string) => void;
 }
 
 export interface GovernedRetrieval {
@@ -42,6 +44,8 @@ export function openRetrieval(options: GovernedRetrievalOptions): GovernedRetrie
   const engine = createEmbeddedVectorEngine({
     root,
     ...(options.annThreshold !== undefined ? { annThreshold: options.annThreshold } : {}),
+    onAnnBuildError: (indexId, error) =>
+      options.log?.(`retrieval: building the graph of vector index ${indexId} failed: ${error.message}`),
   });
   const indexes = new VectorIndexes({
     catalog: options.catalog,
@@ -64,6 +68,8 @@ export function openRetrieval(options: GovernedRetrievalOptions): GovernedRetrie
       await knowledgeBases.close();
       await indexes.close();
       await engine.close();
+      // The document parser pool is shared by the process and not closed here: its idle workers exit on
+      // their own and never keep the process alive, and another server in this process may be parsing.
     },
   };
 }
