@@ -25,6 +25,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom as random } from '../../dist/core/index.js';
 import { createEmbeddedVectorEngine, DEFAULT_CHUNKING } from '../../dist/retrieval/index.js';
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
 import { numberSetting } from '../common/settings.mjs';
@@ -214,17 +215,6 @@ function worstDelta(rankSets, pick = (ranks) => ranks) {
   return worst;
 }
 
-/** mulberry32: a seeded generator, so the bootstrap is the same on every run. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 // The same resamples for every method, so their shares compare like with like.
 const next = random(20261126);
 const resamples = Array.from({ length: BOOTSTRAP }, () =>

@@ -58,3 +58,4 @@ export {
 export { newId, nowIso } from './ids.js';
 export type { JsonParseResult } from './safe-json.js';
 export { isRecord, safeParseJson } from './safe-json.js';
+export { seededRandom } from './seeded-random.js';

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seeded } from '../core/index.js';
 import { pickByTraffic, type TrafficShare } from './traffic.js';
 
 const JUST_BELOW_ONE = 1 - Number.EPSILON;
-
-/** mulberry32: a small seeded PRNG, so the statistical check is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const pick = (served: TrafficShare[], draw: number) => pickByTraffic(served, () => draw).model;
 

@@ -1,21 +1,14 @@
 // A small seeded generator, so that the demo catalog is the same on every machine and every run: the
-// README tour and retrieval benchmarks can then name rows and numbers that will be there. Mulberry32:
-// 32 bits of state, fast, and plenty for test data (not for anything secret).
+// README tour and retrieval benchmarks can then name rows and numbers that will be there.
+
+import { seededRandom } from '../../core/index.js';
 
 export class SeededRandom {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   /** A whole number from `min` to `max`, both included. */

@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '../../core/index.js';
 
 // ---------------------------------------------------------------------------------------------------
 // A minimal protobuf writer: only what onnx.proto needs (varints, length-delimited fields, packed int64).
@@ -171,18 +172,6 @@ function encodeModel(graph: {
 
 // ---------------------------------------------------------------------------------------------------
 // Seeded weights and tensors.
-
-/** mulberry32: a tiny deterministic PRNG, so the same seed always writes the same weights. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function floatTensor(name: string, dims: readonly number[], values: Float32Array): Tensor {
   return { name, dims, dataType: ONNX_FLOAT, raw: new Uint8Array(values.buffer.slice(0)) };

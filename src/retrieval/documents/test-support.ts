@@ -2,6 +2,7 @@
 // (pdf-lib for PDF, docx for Word), so the parsers read what real producers emit.
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { seededRandom } from '../../core/index.js';
 
 export interface PdfFixture {
   title: string;
@@ -78,18 +79,6 @@ export async function makeDocx(fixture: DocxFixture = SAMPLE_DOCX): Promise<Uint
   return new Uint8Array(await Packer.toBuffer(doc));
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so a failing property test can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = [
   'claim',
   'policy',
@@ -139,3 +128,5 @@ export function randomText(random: () => number, approxWords: number): string {
   }
   return random() < 0.5 ? text : `  \n${text}`;
 }
+
+export { seededRandom };

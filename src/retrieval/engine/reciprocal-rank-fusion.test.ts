@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../core/index.js';
 import { createEmbeddedVectorEngine } from './embedded-vector-engine.js';
 import {
   DEFAULT_HYBRID_FUSION,
@@ -13,18 +14,6 @@ import { validateFusion } from './validate-input.js';
 import type { VectorEngine, VectorIndex } from './vector-engine.js';
 
 const items = (fused: Array<{ item: string }>) => fused.map(({ item }) => item);
-
-/** A deterministic pseudo-random generator (mulberry32), so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `length` distinct ids drawn from a pool of `pool`, in random order. */
 function randomRanking(next: () => number, pool: number, length: number): string[] {

@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seededRandom as seeded } from '../../core/index.js';
 import type { MetadataFilter } from './metadata-filter.js';
 import type { Metadata, VectorEngine, VectorHit, VectorIndex, VectorMetric } from './vector-engine.js';
 
@@ -29,18 +30,6 @@ export interface EngineUnderTest {
   approximate: boolean;
   /** Where an index's write-ahead log lives, for the torn-write tests; undefined when not file-based. */
   logFile?(root: string, indexId: string): string;
-}
-
-/** Deterministic pseudo-random numbers so a failure reproduces. */
-export function seeded(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    // mulberry32, in 32-bit integer arithmetic (a float LCG loses low bits and cycles early).
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 export function randomVectors(count: number, dimension: number, seed: number): Float32Array[] {
@@ -659,3 +648,5 @@ export function embeddedLogFile(root: string, indexId: string): string {
   if (log === undefined) throw new Error(`no write-ahead log in ${dir}`);
   return join(dir, log);
 }
+
+export { seeded };
