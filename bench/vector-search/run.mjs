@@ -11,7 +11,8 @@
 // and prints QPS, p50 and p95 per scenario and each one's QPS relative to the baseline. Target (issue 5):
 // ≥ 500 QPS through the HTTP query API with permission filtering on.
 //
-// Settings: BENCH_VS_ROWS (default 5000), BENCH_SECONDS (per scenario, default 5), BENCH_VS_K (default 10).
+// Settings: BENCH_VS_ROWS (default 5000), BENCH_SECONDS (per scenario, default 5), BENCH_VS_K (default 10),
+// BENCH_VS_SCENARIOS (comma-separated names, e.g. `direct,team`; default all — handy under --cpu-prof).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { startServer } from '../../dist/api/index.js';
 import { configSchema } from '../../dist/core/index.js';
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
 import { runRecord, writeResults } from '../common/results.mjs';
-import { numberSetting } from '../common/settings.mjs';
+import { listSetting, numberSetting } from '../common/settings.mjs';
 
 const log = (line) => process.stdout.write(`${line}\n`);
 const KEY = 'lgBENCHKEY000000001.bench-secret-0123456789abcdefghij';
@@ -283,8 +284,12 @@ async function main() {
         })),
       ],
     ];
+    const only = listSetting('BENCH_VS_SCENARIOS');
+    const unknown = only?.filter((name) => !scenarios.some(([known]) => known === name)) ?? [];
+    if (unknown.length > 0) throw new Error(`BENCH_VS_SCENARIOS: unknown ${unknown.join(', ')}`);
     const results = [];
     for (const [name, what, send] of scenarios) {
+      if (only && !only.includes(name)) continue;
       const measured = await measure(seconds, send);
       results.push({ name, what, ...measured });
       log(`${name}: ${measured.qps.toFixed(0)} QPS`);

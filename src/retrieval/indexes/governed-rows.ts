@@ -2,8 +2,8 @@
 // the sync reads as the index owner (so the owner's row filter bounds what is indexed), a query re-reads its
 // candidates as the caller (so the caller's row filter drops rows and its column masks mask values). The
 // statement is generated here from checked column names; candidate keys are bound as one list parameter,
-// never pasted into the SQL, so the text is the same for every query of a shape and the governor's plan
-// cache serves it.
+// never pasted into the SQL, so the text is the same for every query of a shape: the governor's plan cache
+// serves the rewrite, and a pooled connection (read-connections.ts) keeps the statement prepared.
 
 import type { Json } from '@duckdb/node-api';
 import type { Actor } from '../../catalog/index.js';
@@ -14,7 +14,9 @@ import {
   runGoverned,
   sqlIdentifier,
 } from '../../data/index.js';
+import { type GovernedRowCache, isCacheable } from './governed-row-cache.js';
 import type { IndexColumn } from './index-definition.js';
+import { onOwnConnection, type ReadConnection, type ReadConnections } from './read-connections.js';
 
 /** One row as read: its primary key as text, and the values of the asked columns in order. */
 export interface GovernedRow {
@@ -61,6 +63,13 @@ export async function readAllRows(
   });
 }
 
+export interface KeyReadOptions {
+  /** Pooled connections with prepared statements (else a connection of its own). */
+  connections?: ReadConnections;
+  /** Rows earlier reads of the same rewritten statement returned (governed-row-cache.ts). */
+  cache?: GovernedRowCache;
+}
+
 /**
  * The rows among `keys` that `actor` may read, with `columns` as `actor` sees them (masked). A key the
  * actor's row filter hides, or that no longer exists, is simply absent from the answer.
@@ -72,6 +81,7 @@ export async function readRowsByKey(
   key: IndexColumn,
   columns: readonly IndexColumn[],
   keys: readonly string[],
+  options: KeyReadOptions = {},
 ): Promise<Map<string, GovernedRow>> {
   const found = new Map<string, GovernedRow>();
   if (keys.length === 0) return found;
@@ -80,17 +90,38 @@ export async function readRowsByKey(
   const keyType = duckdbTypeOf(parseUcType(key.type));
   const sql = `${selectSql(tableFullName, key.name, columns)} WHERE ${sqlIdentifier(key.name)} IN (SELECT CAST(lg_key AS ${keyType}) FROM unnest($${KEYS_PARAMETER}) AS lg_keys(lg_key))`;
   const { listValue } = await import('@duckdb/node-api');
-  await data.engine.withConnection(async (connection) => {
+  const { cache } = options;
+  const read = async (on: ReadConnection): Promise<void> => {
+    const { connection } = on;
+    // Always rewritten first (the plan cache makes that cheap): the rewrite is what checks the caller now.
     const governed = await data.sql.governOn(connection, actor, sql, {
       parameters: new Set([KEYS_PARAMETER]),
     });
-    for (let start = 0; start < keys.length; start += KEYS_PER_READ) {
-      const chunk = keys.slice(start, start + KEYS_PER_READ);
-      const rows = await runGoverned(connection, governed, async (text) =>
-        (await connection.runAndReadAll(text, { [KEYS_PARAMETER]: listValue([...chunk]) })).getRowsJson(),
-      );
-      for (const row of rowsOf(rows)) found.set(row.key, row);
+    const cached = cache !== undefined && isCacheable(governed) ? cache : undefined;
+    let unread: readonly string[] = keys;
+    if (cached) {
+      const { known, missing } = cached.lookup(governed.sql, keys);
+      for (const [id, row] of known) if (row) found.set(id, row);
+      unread = missing;
     }
-  });
+    const tableIds = governed.tables.map((use) => use.table.id);
+    const epoch = cached?.epochOf(tableIds);
+    const readNow = new Map<string, GovernedRow>();
+    for (let start = 0; start < unread.length; start += KEYS_PER_READ) {
+      const chunk = unread.slice(start, start + KEYS_PER_READ);
+      const rows = await runGoverned(connection, governed, async (text) => {
+        const statement = await on.prepared(text);
+        statement.bind({ [KEYS_PARAMETER]: listValue([...chunk]) });
+        return (await statement.runAndReadAll()).getRowsJson();
+      });
+      for (const row of rowsOf(rows)) {
+        found.set(row.key, row);
+        readNow.set(row.key, row);
+      }
+    }
+    if (cached && epoch !== undefined && unread.length > 0)
+      cached.keep(governed.sql, tableIds, epoch, unread, readNow);
+  };
+  await (options.connections ? options.connections.use(read) : onOwnConnection(data.engine, read));
   return found;
 }

@@ -14,7 +14,7 @@ import { compileMetadataFilter } from '../engine/metadata-filter.js';
 import type { VectorHit, VectorIndex } from '../engine/vector-engine.js';
 import type { RetrievalModels } from '../model-calls.js';
 import { compileFiltersJson } from './filters-json.js';
-import { readRowsByKey } from './governed-rows.js';
+import { type KeyReadOptions, readRowsByKey } from './governed-rows.js';
 import type { IndexColumn, IndexDefinition } from './index-definition.js';
 import { metadataOf, resultValueOf } from './index-values.js';
 
@@ -56,6 +56,8 @@ export interface QueryContext {
   models: RetrievalModels;
   /** The share of candidates each caller could read on an index, last time (sizes the first fetch). */
   readableShare?: ReadableShares;
+  /** How the re-read runs: pooled connections, and the rows earlier re-reads returned. */
+  reads?: KeyReadOptions;
 }
 
 /**
@@ -79,10 +81,15 @@ export class ReadableShares {
   }
 }
 
-/** The first fetch: enough candidates for k readable ones at the share seen last time (half, at first). */
+/**
+ * The first fetch: enough candidates for k readable ones at the share seen last time (half, at first), with
+ * room for chance — a second round costs another search and another re-read. At k = 10 and a share of 1/4,
+ * 2k/share = 80 candidates fall short of 10 readable ones about 0.4% of the time (binomial), 1.5k/share = 60
+ * about 5% of the time.
+ */
 function firstFetch(k: number, share: number | undefined, cap: number): number {
   const expected = Math.max(share ?? 0.5, 1 / 64);
-  return Math.min(cap, Math.max(2 * k, Math.ceil((1.5 * k) / expected)));
+  return Math.min(cap, Math.max(2 * k, Math.ceil((2 * k) / expected)));
 }
 
 function checkedColumns(definition: IndexDefinition, requested: string[] | undefined): IndexColumn[] {
@@ -201,7 +208,15 @@ export async function queryIndex(
     const hits = await search(size);
     const scored = hits.filter((h) => threshold === undefined || h.score >= threshold);
     const unread = scored.map((h) => h.id).filter((id) => !readable.has(id));
-    const rows = await readRowsByKey(ctx.data, actor, source.fullName, definition.columns[0]!, read, unread);
+    const rows = await readRowsByKey(
+      ctx.data,
+      actor,
+      source.fullName,
+      definition.columns[0]!,
+      read,
+      unread,
+      ctx.reads,
+    );
     for (const id of unread) {
       const row = rows.get(id);
       const ok = row !== undefined && (!recheck || recheck(metadataOf(read, row.values)));

@@ -235,6 +235,28 @@ describe('querying', () => {
     expect(new Set(all.rows.map((r) => r[0]))).toEqual(new Set(['north']));
   });
 
+  it('answers repeated queries from earlier re-reads, yet follows a group change at once, both ways', async () => {
+    const ask = async () =>
+      (
+        await indexes().query(nora, INDEX, {
+          queryText: 'basement flood water damage',
+          numResults: 3,
+          columns: ['id', 'region', 'secret'],
+        })
+      ).rows.map((r) => `${r[0]} ${r[1]} ${r[2]}`);
+    const asTeam = await ask();
+    expect(await ask()).toEqual(asTeam);
+    expect(asTeam.every((row) => row.endsWith('north ***'))).toBe(true);
+    await world.base.catalog.identity.addMember('auditors', 'nora', world.admin.principalId);
+    try {
+      const asAuditor = await ask();
+      expect(asAuditor.every((row) => / south SECRET-\d+$/.test(row))).toBe(true);
+    } finally {
+      await world.base.catalog.identity.removeMember('auditors', 'nora', world.admin.principalId);
+    }
+    expect(await ask()).toEqual(asTeam);
+  });
+
   it('never lets a filter on a masked column reveal the unmasked value', async () => {
     const probe = (secret: string) =>
       indexes().query(sam, INDEX, { queryText: 'flood', numResults: 5, filters: { secret } });

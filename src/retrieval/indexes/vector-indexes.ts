@@ -18,6 +18,7 @@ import type { VectorEngine } from '../engine/vector-engine.js';
 import type { RetrievalModels } from '../model-calls.js';
 import { keysOf, recordsOfRows } from './direct-access-rows.js';
 import { EngineHandles } from './engine-handles.js';
+import { GovernedRowCache } from './governed-row-cache.js';
 import {
   type CreateVectorIndex,
   defineDeltaSync,
@@ -30,6 +31,7 @@ import {
 import { IndexStates } from './index-state.js';
 import type { SyncContext } from './index-sync.js';
 import { type IndexQuery, type IndexQueryResult, queryIndex, ReadableShares } from './query-index.js';
+import { ReadConnections } from './read-connections.js';
 import { SyncTriggers } from './sync-triggers.js';
 
 export interface VectorIndexesOptions {
@@ -67,11 +69,20 @@ const ENGINE_ID = /^vix_[0-9a-f]{24}$/;
 export class VectorIndexes {
   private readonly states: IndexStates;
   private readonly readableShare = new ReadableShares();
+  /** Re-reads of query candidates reuse connections and prepared statements (nothing opens until used). */
+  private readonly connections: ReadConnections;
+  /** …and the rows earlier re-reads of the same rewritten statement returned, dropped on every write. */
+  private readonly rowCache = new GovernedRowCache();
+  private readonly unsubscribe: () => void;
   private readonly handles: EngineHandles;
   private readonly triggers: SyncTriggers;
 
   constructor(private readonly options: VectorIndexesOptions) {
     this.states = new IndexStates(options.data.engine);
+    this.connections = new ReadConnections(options.data.engine);
+    this.unsubscribe = options.data.tables.onCommitted((commit) =>
+      this.rowCache.tableChanged(commit.tableId),
+    );
     this.handles = new EngineHandles(options.engine);
     const sync: SyncContext = {
       catalog: options.catalog,
@@ -218,7 +229,11 @@ export class VectorIndexes {
       await this.authorizeQuery(actor, securable, definition);
       const index = await this.handles.open(securable.id);
       const result = await queryIndex(
-        { ...this.options, readableShare: this.readableShare },
+        {
+          ...this.options,
+          readableShare: this.readableShare,
+          reads: { connections: this.connections, cache: this.rowCache },
+        },
         actor,
         definition,
         index,
@@ -282,8 +297,10 @@ export class VectorIndexes {
     return this.triggers.idle();
   }
 
-  close(): Promise<void> {
-    return this.triggers.close();
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.triggers.close();
+    this.connections.close();
   }
 
   private async direct(actor: Actor, name: string) {
