@@ -8,11 +8,12 @@
 //   team        DELTA_SYNC, query_vector, a caller who reads a quarter of the rows: re-read + over-fetch
 //   team text   the same with query_text: the query is also embedded through the governed model API
 //   team hybrid / team full-text   HYBRID and FULL_TEXT with query_text
-// and prints QPS, p50 and p95 per scenario and each one's QPS relative to the baseline. Target (issue 5):
-// ≥ 500 QPS through the HTTP query API with permission filtering on.
+// and prints QPS, p50 and p95 per scenario and each one's QPS relative to the baseline. Then `concurrent`:
+// BENCH_VS_CLIENTS (default 8) clients in a separate process (bench/gateway's load generator), each query
+// text different. Target (issue 5): ≥ 500 QPS through the HTTP query API with permission filtering on.
 //
 // Settings: BENCH_VS_ROWS (default 5000), BENCH_SECONDS (per scenario, default 5), BENCH_VS_K (default 10),
-// BENCH_VS_SCENARIOS (comma-separated names, e.g. `direct,team`; default all — handy under --cpu-prof).
+// BENCH_VS_CLIENTS, BENCH_VS_SCENARIOS (comma-separated names, e.g. `direct,team,concurrent`; default all).
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { configSchema } from '../../dist/core/index.js';
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
 import { runRecord, writeResults } from '../common/results.mjs';
 import { listSetting, numberSetting } from '../common/settings.mjs';
+import { startLoadGenerator } from '../gateway/children.mjs';
 
 const log = (line) => process.stdout.write(`${line}\n`);
 const KEY = 'lgBENCHKEY000000001.bench-secret-0123456789abcdefghij';
@@ -134,13 +136,16 @@ async function main() {
     const admin = caller(server.url, KEY);
     const UC = '/api/2.1/unity-catalog';
     const LG = '/api/2.1/lakegate';
+    const tokens = new Map();
     const VS = '/api/2.0/vector-search';
     const grant = (principal, type, name, ...add) =>
       admin('PATCH', `${UC}/permissions/${type}/${name}`, { changes: [{ principal, add }] });
     const user = async (name, group) => {
       await admin('POST', `${LG}/principals`, { name, kind: 'user' });
       if (group) await admin('PUT', `${LG}/groups/${group}/members/${name}`);
-      return caller(server.url, (await admin('POST', `${LG}/principals/${name}/keys`, {})).token);
+      const token = (await admin('POST', `${LG}/principals/${name}/keys`, {})).token;
+      tokens.set(name, token);
+      return caller(server.url, token);
     };
     for (const group of ['auditors', ...REGIONS])
       await admin('POST', `${LG}/principals`, { name: group, kind: 'group' });
@@ -285,7 +290,8 @@ async function main() {
       ],
     ];
     const only = listSetting('BENCH_VS_SCENARIOS');
-    const unknown = only?.filter((name) => !scenarios.some(([known]) => known === name)) ?? [];
+    const unknown =
+      only?.filter((name) => name !== 'concurrent' && !scenarios.some(([known]) => known === name)) ?? [];
     if (unknown.length > 0) throw new Error(`BENCH_VS_SCENARIOS: unknown ${unknown.join(', ')}`);
     const results = [];
     for (const [name, what, send] of scenarios) {
@@ -294,28 +300,96 @@ async function main() {
       results.push({ name, what, ...measured });
       log(`${name}: ${measured.qps.toFixed(0)} QPS`);
     }
-    const baseline = results[0].qps;
+    const baseline = results[0]?.qps ?? Number.NaN;
     log('');
-    log(
-      formatMarkdownTable(
-        [
-          { title: 'scenario', value: (r) => r.name, align: 'left' },
-          { title: 'what', value: (r) => r.what, align: 'left' },
-          { title: 'queries', value: (r) => String(r.queries) },
-          { title: 'rows/query', value: (r) => fixed(1)(r.rowsPerQuery) },
-          { title: 'QPS', value: (r) => fixed(0)(r.qps) },
-          { title: 'vs baseline', value: (r) => fixed(2)(r.qps / baseline) },
-          { title: 'p50 ms', value: (r) => fixed(2)(r.p50) },
-          { title: 'p95 ms', value: (r) => fixed(2)(r.p95) },
-        ],
-        results,
-      ),
-    );
+    if (results.length > 0)
+      log(
+        formatMarkdownTable(
+          [
+            { title: 'scenario', value: (r) => r.name, align: 'left' },
+            { title: 'what', value: (r) => r.what, align: 'left' },
+            { title: 'queries', value: (r) => String(r.queries) },
+            { title: 'rows/query', value: (r) => fixed(1)(r.rowsPerQuery) },
+            { title: 'QPS', value: (r) => fixed(0)(r.qps) },
+            { title: 'vs baseline', value: (r) => fixed(2)(r.qps / baseline) },
+            { title: 'p50 ms', value: (r) => fixed(2)(r.p50) },
+            { title: 'p95 ms', value: (r) => fixed(2)(r.p95) },
+          ],
+          results,
+        ),
+      );
+    // Concurrent clients from another process (bench/gateway's load generator), so that the clients' CPU
+    // is not the server's: query texts differ on every request (a counter is appended), so each query is
+    // embedded and searched afresh; the rows it re-reads may be in the governed-row cache.
+    const concurrent = [];
+    const clients = numberSetting('BENCH_VS_CLIENTS', 8, 1, 256);
+    if (!only || only.includes('concurrent')) {
+      const generator = await startLoadGenerator();
+      try {
+        const origin = new URL(server.url).origin;
+        const targets = [
+          [
+            'auditor text',
+            'DELTA_SYNC, query_text (ANN), reads all rows',
+            'olga',
+            'ins.claims.notes_idx',
+            {},
+          ],
+          ['team text', 'DELTA_SYNC, query_text (ANN), 1/4', 'nora', 'ins.claims.notes_idx', {}],
+          [
+            'team hybrid',
+            'DELTA_SYNC, query_text (HYBRID), 1/4',
+            'nora',
+            'ins.claims.notes_idx',
+            { query_type: 'HYBRID' },
+          ],
+        ];
+        for (const [name, what, who, index, extra] of targets) {
+          const target = {
+            origin,
+            path: `${VS}/indexes/${index}/query`,
+            headers: { authorization: `Bearer ${tokens.get(who)}`, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              num_results: k,
+              columns: ['id', 'region', 'note'],
+              query_text: 'basement water damage __VARY__',
+              ...extra,
+            }),
+            vary: '__VARY__',
+            expect: '"data_array"',
+          };
+          await generator.run(target, clients, 1);
+          const measured = await generator.run(target, clients, seconds);
+          if (measured.errors > 0)
+            throw new Error(`${name}: ${measured.errors} errors, first: ${measured.firstError}`);
+          const qps = measured.requests / (measured.elapsedMs / 1000);
+          concurrent.push({ name, what, clients, qps, p50: measured.latency.p50, p99: measured.latency.p99 });
+          log(`${name}, ${clients} clients: ${qps.toFixed(0)} QPS`);
+        }
+      } finally {
+        generator.child.kill();
+      }
+      log('');
+      log(
+        formatMarkdownTable(
+          [
+            { title: 'scenario (concurrent)', value: (r) => r.name, align: 'left' },
+            { title: 'what', value: (r) => r.what, align: 'left' },
+            { title: 'clients', value: (r) => String(r.clients) },
+            { title: 'QPS', value: (r) => fixed(0)(r.qps) },
+            { title: 'p50 ms', value: (r) => fixed(2)(r.p50) },
+            { title: 'p99 ms', value: (r) => fixed(2)(r.p99) },
+          ],
+          concurrent,
+        ),
+      );
+    }
     const file = writeResults({
       ...runRecord('vector-search', startedAt, loadBefore),
-      settings: { rows: rowCount, seconds, k },
+      settings: { rows: rowCount, seconds, k, clients },
       firstSyncSeconds: syncSeconds,
       results,
+      concurrent,
     });
     log(`\nresults: ${file}`);
   } finally {
