@@ -24,13 +24,20 @@ export async function startLakegate(
   env: Record<string, string> = {},
 ): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'lakegate-test-'));
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    home,
-    config: configSchema.parse(config),
-    env: { LAKEGATE_ADMIN_KEY: TEST_KEY, ...env },
-  });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      home,
+      config: configSchema.parse(config),
+      env: { LAKEGATE_ADMIN_KEY: TEST_KEY, ...env },
+    });
+  } catch (error) {
+    // Tests that expect start-up to fail must not leave the data folder behind.
+    rmSync(home, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: server.url,
     server,
