@@ -1,15 +1,12 @@
 // Parsing on the calling thread, every format. The parser pool's workers run this; parse-document.ts runs it
-// directly only for small text formats, where the hop to a worker costs more than the parse. Parsers for
-// binary formats are imported lazily so a thread that never sees a PDF or DOCX never loads pdfjs (several
-// MB) or mammoth.
+// directly only for small text formats, where the hop to a worker costs more than the parse. Every parser is
+// imported when its first file arrives, so a server that never ingests a document never loads them: pdfjs
+// (several MB), mammoth (~15 MB of RSS), htmlparser2 (~10 MB: its entity tables), csv-parse, marked.
 import { isLakegateError } from '../../core/index.js';
 import { decodeText } from './decode-text.js';
 import { unreadableDocument } from './document-error.js';
 import { type DocumentFormat, documentFormatOf } from './document-format.js';
-import { parseCsv } from './parse-csv.js';
 import type { ParseDocumentInput } from './parse-document-input.js';
-import { parseHtml } from './parse-html.js';
-import { parseMarkdown } from './parse-markdown.js';
 import { parseText } from './parse-text.js';
 import type { ParsedDocument } from './parsed-document.js';
 
@@ -43,14 +40,20 @@ async function parseByFormat(
       const { parseDocx } = await import('./parse-docx.js');
       return parseDocx(bytes, fileName);
     }
-    case 'html':
+    case 'html': {
+      const { parseHtml } = await import('./parse-html.js');
       return parseHtml(decodeText(bytes));
-    case 'markdown':
+    }
+    case 'markdown': {
+      const { parseMarkdown } = await import('./parse-markdown.js');
       return parseMarkdown(decodeText(bytes));
+    }
     case 'text':
       return parseText(decodeText(bytes));
-    case 'csv':
+    case 'csv': {
+      const { parseCsv } = await import('./parse-csv.js');
       return parseCsv(decodeText(bytes), fileName);
+    }
   }
 }
 
