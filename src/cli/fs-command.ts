@@ -8,6 +8,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { untilClosed } from '../core/index.js';
 import { CliError, usageError } from './cli-error.js';
 import {
   type CliRuntime,
@@ -174,9 +175,9 @@ async function downloadFile(remote: string, local: string, options: CopyOptions)
   const { body, size } = await options.client.download(remote);
   const progress = options.progress(`${remote} -> ${local}`, size);
   const partial = `${local}.lakegate-part`;
+  const sink = createWriteStream(partial, { mode: 0o644 });
   try {
     const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
-    const sink = createWriteStream(partial, { mode: 0o644 });
     await new Promise<void>((resolve, reject) => {
       source.on('data', (chunk: Buffer) => progress?.add(chunk.byteLength));
       source.on('error', reject);
@@ -186,6 +187,8 @@ async function downloadFile(remote: string, local: string, options: CopyOptions)
     });
     await rename(partial, local);
   } catch (error) {
+    sink.destroy();
+    await untilClosed(sink);
     await rm(partial, { force: true });
     throw error;
   }

@@ -59,3 +59,4 @@ export { newId, nowIso } from './ids.js';
 export type { JsonParseResult } from './safe-json.js';
 export { isRecord, safeParseJson } from './safe-json.js';
 export { seededRandom } from './seeded-random.js';
+export { untilClosed } from './stream-closed.js';

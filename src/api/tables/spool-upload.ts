@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { LakegateError } from '../../core/index.js';
+import { LakegateError, untilClosed } from '../../core/index.js';
 
 export interface SpooledFile {
   path: string;
@@ -38,9 +38,12 @@ export async function spoolUpload(
       callback(size > limit ? tooLarge(limit) : null, chunk);
     },
   });
+  const sink = createWriteStream(path, { mode: 0o600 });
   try {
-    await pipeline(body as AsyncIterable<Uint8Array>, counter, createWriteStream(path, { mode: 0o600 }));
+    await pipeline(body as AsyncIterable<Uint8Array>, counter, sink);
   } catch (error) {
+    sink.destroy();
+    await untilClosed(sink);
     await remove();
     if (error instanceof LakegateError) throw error;
     throw new LakegateError('VALIDATION_FAILED', 'The upload ended before the whole file arrived.', {

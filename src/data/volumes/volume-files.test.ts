@@ -92,6 +92,21 @@ describe('writing and reading', () => {
     expect(readdirSync(join(fx.dir, '.incoming'))).toEqual([]);
   });
 
+  it('leaves nothing behind when the body fails before the temporary file is even open', async () => {
+    // The pipeline rejects at once, while the write stream is still opening its file: removing the file
+    // then would race the open, which creates it again.
+    async function* failsAtOnce(): AsyncGenerator<Uint8Array> {
+      yield* [];
+      throw new Error('connection reset');
+    }
+    for (let i = 0; i < 20; i++) {
+      await expect(fx.files.put(fx.admin, `${V}/never-${i}.txt`, failsAtOnce())).rejects.toThrow(
+        'connection reset',
+      );
+    }
+    expect(readdirSync(join(fx.dir, '.incoming'))).toEqual([]);
+  });
+
   it('creates and deletes folders; a folder that is not empty stays', async () => {
     await fx.files.mkdir(fx.admin, `${V}/x/y/z`);
     await fx.files.mkdir(fx.admin, `${V}/x/y/z`);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Actor, AuditEvent, Catalog, Privilege, Securable } from '../../catalog/index.js';
-import { isLakegateError, LakegateError, validationError } from '../../core/index.js';
+import { isLakegateError, LakegateError, untilClosed, validationError } from '../../core/index.js';
 import {
   checkParents,
   entryAt,
@@ -139,6 +139,7 @@ export class VolumeFiles {
     const hash = createHash('sha256');
     let size = 0;
     const limit = this.maxFileBytes;
+    const sink = createWriteStream(temp, { flags: 'wx', mode: 0o600 });
     try {
       await pipeline(
         body,
@@ -150,7 +151,7 @@ export class VolumeFiles {
             yield chunk;
           }
         },
-        createWriteStream(temp, { flags: 'wx', mode: 0o600 }),
+        sink,
       );
       const handle = await open(temp, 'r');
       try {
@@ -162,6 +163,8 @@ export class VolumeFiles {
       await mkdir(localPathOf(root, path.segments.slice(0, -1)), { recursive: true, mode: 0o700 });
       await this.place(temp, target, overwrite, path.path);
     } catch (error) {
+      sink.destroy();
+      await untilClosed(sink);
       await rm(temp, { force: true });
       throw error;
     }
