@@ -1,8 +1,9 @@
 // The engine indexes of vector indexes, opened, created and dropped one call at a time per index. A
 // query may ask for an index while its first sync is creating it, or while a full re-sync drops and
-// creates it again; the engine hands out one instance per index and is not meant to see an open race a
-// create or a drop of the same index (a failed open cleaning up after itself could forget the instance
-// the create just made, and two instances would then write one folder). Serialising here rules that out.
+// creates it again. The engine itself keeps one instance per index across concurrent creates and opens;
+// what it does not order is a drop against them (an open landing mid-drop would find a half-removed
+// folder), and a re-sync's drop-then-create must not interleave with a query's open. Serialising here
+// orders all three.
 
 import { LakegateError } from '../../core/index.js';
 import type { VectorEngine, VectorIndex, VectorIndexSpec } from '../engine/vector-engine.js';
