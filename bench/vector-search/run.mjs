@@ -13,17 +13,21 @@
 // text different. Target (issue 5): ≥ 500 QPS through the HTTP query API with permission filtering on.
 //
 // Settings: BENCH_VS_ROWS (default 5000), BENCH_SECONDS (per scenario, default 5), BENCH_VS_K (default 10),
-// BENCH_VS_CLIENTS, BENCH_VS_SCENARIOS (comma-separated names, e.g. `direct,team,concurrent`; default all).
+// BENCH_VS_CLIENTS, BENCH_VS_SCENARIOS (comma-separated names, e.g. `direct,team,concurrent`; default all),
+// BENCH_CPU_PROF=1 (profile this process — server and in-process client — during each measured scenario only,
+// print where the time went and keep the .cpuprofile files under bench/results/).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../dist/api/index.js';
 import { configSchema } from '../../dist/core/index.js';
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
-import { runRecord, writeResults } from '../common/results.mjs';
+import { resultsDir, runRecord, stampOf, writeResults } from '../common/results.mjs';
 import { listSetting, numberSetting } from '../common/settings.mjs';
 import { startLoadGenerator } from '../gateway/children.mjs';
+import { formatProfileSummary, summarizeProfile } from '../gateway/profile-summary.mjs';
 
 const log = (line) => process.stdout.write(`${line}\n`);
 const KEY = 'lgBENCHKEY000000001.bench-secret-0123456789abcdefghij';
@@ -91,6 +95,26 @@ function caller(url, token) {
     if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   };
+}
+
+/** Runs `work` under the V8 profiler when BENCH_CPU_PROF=1 (the scenario only, not the set-up before it). */
+async function profiled(name, startedAt, work) {
+  if (process.env.BENCH_CPU_PROF !== '1') return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    const dir = join(resultsDir, `profile-${stampOf(startedAt)}`);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `vector-search-${name.replace(/\W+/g, '-')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    log(`\n${name}: CPU profile ${file}\n${formatProfileSummary(summarizeProfile(profile))}\n`);
+  }
 }
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -296,7 +320,7 @@ async function main() {
     const results = [];
     for (const [name, what, send] of scenarios) {
       if (only && !only.includes(name)) continue;
-      const measured = await measure(seconds, send);
+      const measured = await profiled(name, startedAt, () => measure(seconds, send));
       results.push({ name, what, ...measured });
       log(`${name}: ${measured.qps.toFixed(0)} QPS`);
     }
@@ -359,7 +383,9 @@ async function main() {
             expect: '"data_array"',
           };
           await generator.run(target, clients, 1);
-          const measured = await generator.run(target, clients, seconds);
+          const measured = await profiled(`${name} concurrent`, startedAt, () =>
+            generator.run(target, clients, seconds),
+          );
           if (measured.errors > 0)
             throw new Error(`${name}: ${measured.errors} errors, first: ${measured.firstError}`);
           const qps = measured.requests / (measured.elapsedMs / 1000);

@@ -2,12 +2,12 @@
 // four-way unrolled inner loop (V8 keeps the four accumulators in registers and the loads sequential).
 // Exact by definition, so it is both the small-index path and the ground truth ANN recall is measured
 // against. The metadata predicate runs during the scan, so a filtered query always returns k hits when k
-// matching records exist. An unfiltered query on a cosine index first tries usearch's native brute force
-// (native-exact-search.ts), which returns the scan's answer or nothing.
+// matching records exist. A cosine index whose vectors live in WebAssembly memory is searched through the
+// SIMD scores instead (simd-exact-search.ts), which return exactly the scan's answer.
 
 import { dot, squaredL2 } from './distance-kernels.js';
 import type { MetadataPredicate } from './metadata-filter.js';
-import { nativeExactSearch } from './native-exact-search.js';
+import { simdExactSearch } from './simd-exact-search.js';
 import { TopK } from './top-k.js';
 import type { VectorMetric } from './vector-engine.js';
 import type { VectorStore } from './vector-store.js';
@@ -24,10 +24,7 @@ export function exactSearch(
   k: number,
   predicate: MetadataPredicate | undefined,
 ): Array<{ slot: number; score: number }> {
-  return (
-    (predicate === undefined ? nativeExactSearch(store, query, k) : undefined) ??
-    scanExactSearch(store, query, k, predicate)
-  );
+  return simdExactSearch(store, query, k, predicate) ?? scanExactSearch(store, query, k, predicate);
 }
 
 /** The JS scan itself (the reference the native search is tested against). */

@@ -2,13 +2,16 @@
 // at `slot * dimension`), ids, metadata and text in parallel arrays. A slot is written once; an upsert of an
 // existing id takes a new slot and kills the old one, so the ANN graph (keyed by slot) never has to update a
 // node in place. Cosine vectors are stored normalised, which turns cosine into a dot product everywhere.
+// A cosine store also keeps an int16 sketch of its rows (int16-sketch.ts) that exact search ranks with.
 
+import { Int16Sketch } from './int16-sketch.js';
 import type { Metadata, VectorMetric } from './vector-engine.js';
 
 const EMPTY: Metadata = Object.freeze({});
 
 export class VectorStore {
   vectors: Float32Array;
+  private sketch: Int16Sketch | undefined;
   private live: Uint8Array;
   private readonly ids: Array<string | undefined> = [];
   private readonly metadata: Array<Metadata | undefined> = [];
@@ -23,7 +26,16 @@ export class VectorStore {
     initialCapacity = 1024,
   ) {
     this.vectors = new Float32Array(initialCapacity * dimension);
+    this.sketch = metric === 'cosine' ? Int16Sketch.create(initialCapacity, dimension) : undefined;
     this.live = new Uint8Array(initialCapacity);
+  }
+
+  /**
+   * Sketch scores of a normalised `query` with every slot (dead ones too; see int16-sketch.ts for their
+   * scale and error), or undefined when the store has no sketch. The array is overwritten by the next call.
+   */
+  sketchScores(query: Float32Array): Int32Array | undefined {
+    return this.sketch?.scoresOf(query, this.slotCount);
   }
 
   get liveCount(): number {
@@ -65,6 +77,11 @@ export class VectorStore {
     const vectors = new Float32Array(capacity * this.dimension);
     vectors.set(this.vectors);
     this.vectors = vectors;
+    if (this.sketch !== undefined) {
+      const sketch = Int16Sketch.create(capacity, this.dimension);
+      sketch?.copyFrom(this.sketch, this.sketch.capacity);
+      this.sketch = sketch;
+    }
     const live = new Uint8Array(capacity);
     live.set(this.live);
     this.live = live;
@@ -83,6 +100,7 @@ export class VectorStore {
     const offset = slot * this.dimension;
     this.vectors.set(vector, offset);
     if (this.metric === 'cosine') normalise(this.vectors, offset, this.dimension);
+    this.sketch?.set(slot, this.vectorAt(slot));
     this.live[slot] = 1;
     this.ids[slot] = id;
     this.metadata[slot] = metadata;
@@ -102,6 +120,7 @@ export class VectorStore {
     this.ensureCapacity(slot + 1);
     this.slotCount = Math.max(this.slotCount, slot + 1);
     this.vectors.set(vector, slot * this.dimension);
+    this.sketch?.set(slot, this.vectorAt(slot));
     this.live[slot] = 1;
     this.ids[slot] = id;
     this.metadata[slot] = metadata;
