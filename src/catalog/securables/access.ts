@@ -4,8 +4,33 @@
 import { notFoundError, permissionDeniedError } from '../authorization/index.js';
 import type { Actor, Securable, SecurableType } from '../model.js';
 import { parseSecurableName } from './securable-name.js';
-import { findSecurable } from './securable-rows.js';
+import { findSecurableRow, toSecurable } from './securable-rows.js';
 import type { ServiceContext } from './service-context.js';
+
+/**
+ * The securable of that type and name, through the context's generation cache when it has one (the row
+ * is cached, not the Securable: each caller gets its own object to keep).
+ */
+async function lookup(
+  ctx: ServiceContext,
+  type: SecurableType,
+  fullName: string,
+): Promise<Securable | undefined> {
+  const cache = ctx.securableRows;
+  if (cache === undefined) {
+    const row = await findSecurableRow(ctx.db, type, fullName);
+    return row ? toSecurable(row) : undefined;
+  }
+  const generation = await ctx.clock.current();
+  cache.sync(generation);
+  const key = `${type}:${fullName}`;
+  let row = cache.get(key);
+  if (row === undefined) {
+    row = (await findSecurableRow(ctx.db, type, fullName)) ?? null;
+    cache.set(generation, key, row);
+  }
+  return row ? toSecurable(row) : undefined;
+}
 
 export async function resolveVisible(
   ctx: ServiceContext,
@@ -14,7 +39,7 @@ export async function resolveVisible(
   fullName: string,
 ): Promise<Securable> {
   const parsed = parseSecurableName(type, fullName);
-  const securable = await findSecurable(ctx.db, type, parsed.fullName);
+  const securable = await lookup(ctx, type, parsed.fullName);
   if (!securable || !(await ctx.authorizer.canSee(actor, securable))) {
     throw notFoundError(type, parsed.fullName);
   }

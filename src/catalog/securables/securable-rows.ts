@@ -26,17 +26,25 @@ export function toSecurable(row: Selectable<SecurablesTable>): Securable {
   };
 }
 
-export async function findSecurable(
+export function findSecurableRow(
   db: Db,
   type: SecurableType,
   fullName: string,
-): Promise<Securable | undefined> {
-  const row = await db
+): Promise<Selectable<SecurablesTable> | undefined> {
+  return db
     .selectFrom('securables')
     .selectAll()
     .where('type', '=', type)
     .where('full_name', '=', fullName)
     .executeTakeFirst();
+}
+
+export async function findSecurable(
+  db: Db,
+  type: SecurableType,
+  fullName: string,
+): Promise<Securable | undefined> {
+  const row = await findSecurableRow(db, type, fullName);
   return row ? toSecurable(row) : undefined;
 }
 

@@ -7,7 +7,7 @@ import { rejection } from '../authorization/test-support.js';
 import { readGeneration } from '../generation.js';
 import { SCHEMA_OBJECT_TYPES } from '../model.js';
 import { CREATE_PRIVILEGE } from '../privileges.js';
-import { type CatalogFixture, catalogFixture } from './test-support.js';
+import { type CatalogFixture, catalogFixture, replicaService } from './test-support.js';
 
 describe.each(ENGINES)('SecurableService on $engine', (engine) => {
   let store: Awaited<ReturnType<typeof openFreshStore>>;
@@ -195,6 +195,51 @@ describe.each(ENGINES)('SecurableService on $engine', (engine) => {
     ]);
     expect((await fx.service.get(stranger!.actor, 'table', `${c}.s.secret`)).fullName).toBe(`${c}.s.secret`);
   });
+
+  it.runIf(engine.available)(
+    'get sees every change at once although rows are cached, and hands out objects of its own',
+    async () => {
+      const c = await catalog();
+      const name = `${c}.s.cached`;
+      await fx.service.createObject(fx.admin.actor, 'table', name, { comment: 'one' });
+      const first = await fx.service.get(fx.admin.actor, 'table', name);
+      // A caller changing what it was given changes nothing for the next caller.
+      first.details.columns = 'scribbled';
+      first.comment = 'scribbled';
+      expect(await fx.service.get(fx.admin.actor, 'table', name)).toMatchObject({
+        comment: 'one',
+        details: {},
+      });
+      await fx.service.update(fx.admin.actor, 'table', name, { comment: 'two' });
+      expect((await fx.service.get(fx.admin.actor, 'table', name)).comment).toBe('two');
+      const { heir } = await fx.users('heir');
+      await fx.service.transferOwnership(fx.admin.actor, 'table', name, heir!.id);
+      expect((await fx.service.get(fx.admin.actor, 'table', name)).ownerId).toBe(heir!.id);
+      await fx.service.update(fx.admin.actor, 'table', name, { newName: 'renamed' });
+      expect((await rejection(fx.service.get(fx.admin.actor, 'table', name))).code).toBe('NOT_FOUND');
+      expect((await fx.service.get(fx.admin.actor, 'table', `${c}.s.renamed`)).comment).toBe('two');
+      // A name looked up while missing is found once it exists.
+      await fx.service.createObject(fx.admin.actor, 'table', name, { comment: 'three' });
+      expect((await fx.service.get(fx.admin.actor, 'table', name)).comment).toBe('three');
+      await fx.service.delete(fx.admin.actor, 'table', name);
+      expect((await rejection(fx.service.get(fx.admin.actor, 'table', name))).code).toBe('NOT_FOUND');
+    },
+  );
+
+  it.runIf(engine.available && engine.engine === 'postgres')(
+    'a second replica on the same PostgreSQL store sees changes made by the first at once',
+    async () => {
+      const replica = replicaService(fx.db, true);
+      const c = await catalog();
+      const name = `${c}.s.shared`;
+      await fx.service.createObject(fx.admin.actor, 'table', name, { comment: 'one' });
+      expect((await replica.get(fx.admin.actor, 'table', name)).comment).toBe('one');
+      await fx.service.update(fx.admin.actor, 'table', name, { comment: 'two' });
+      expect((await replica.get(fx.admin.actor, 'table', name)).comment).toBe('two');
+      await fx.service.delete(fx.admin.actor, 'table', name);
+      expect((await rejection(replica.get(fx.admin.actor, 'table', name))).code).toBe('NOT_FOUND');
+    },
+  );
 
   it.runIf(engine.available)('list shows only what the actor may see', async () => {
     const c = await catalog();

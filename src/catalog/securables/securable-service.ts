@@ -1,6 +1,7 @@
 // The catalog's securables behind one service: every method takes the acting principal first and
 // authorises itself, so each surface (REST, CLI, console) stays a thin translation.
 
+import { GenerationCache } from '../identity/generation-cache.js';
 import type { Actor, SchemaObjectType, Securable, SecurableType } from '../model.js';
 import * as create from './create-securable.js';
 import * as manage from './manage-securable.js';
@@ -15,7 +16,7 @@ export class SecurableService {
   private readonly ctx: ServiceContext;
 
   constructor(options: SecurableServiceOptions) {
-    this.ctx = { ...options };
+    this.ctx = { ...options, securableRows: new GenerationCache() };
   }
 
   // Securables.

@@ -2,10 +2,11 @@
 // the one way a change is committed (its writes and a generation bump in one transaction, then the clock
 // and the change listener once it has committed).
 
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../store/index.js';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, SecurablesTable } from '../../store/index.js';
 import type { Authorizer } from '../authorization/index.js';
 import { bumpGeneration, type GenerationClock } from '../generation.js';
+import type { GenerationCache } from '../identity/generation-cache.js';
 import type { Actor, Securable, SecurableType } from '../model.js';
 
 export interface ChangeEvent {
@@ -26,7 +27,13 @@ export interface SecurableServiceOptions {
   onChange?: (event: ChangeEvent) => void;
 }
 
-export type ServiceContext = SecurableServiceOptions;
+export interface ServiceContext extends SecurableServiceOptions {
+  /**
+   * Securable rows by `type:full name` (null: none), valid for one catalog generation: every securable
+   * change bumps it (commitChange), so a lookup never sees a row older than the last committed change.
+   */
+  securableRows?: GenerationCache<string, Selectable<SecurablesTable> | null>;
+}
 
 /**
  * Runs `work` and a generation bump in one transaction, then tells the clock and the listener. Never

@@ -28,6 +28,16 @@ export interface CatalogFixture {
   group(name: string, ...members: Array<{ id: string }>): Promise<TestPrincipal>;
 }
 
+/** Another process's service on the same store (a replica): its own clock, authorizer and caches. */
+export function replicaService(db: Kysely<Database>, shared: boolean): SecurableService {
+  const clock = new GenerationClock(db, shared);
+  return new SecurableService({
+    db,
+    clock,
+    authorizer: new Authorizer({ db, clock, groupsOf: groupsOfFromStore(db) }),
+  });
+}
+
 export async function catalogFixture(db: Kysely<Database>, shared: boolean): Promise<CatalogFixture> {
   const clock = new GenerationClock(db, shared);
   const authorizer = new Authorizer({ db, clock, groupsOf: groupsOfFromStore(db) });
