@@ -4,6 +4,7 @@
 // markers (fastText style), hashed into `dimensions` buckets with a hash-chosen sign so that collisions
 // cancel out on average instead of piling up.
 
+import { FeatureCounts } from './feature-counts.js';
 import { FNV_OFFSET, fmix32, fnvByte, fnvCodePoint, fnvString } from './hash32.js';
 import { STOP_WORDS, stem, wordTokens } from './tokenize.js';
 
@@ -27,11 +28,13 @@ const SIGN_SALT = 0x9e3779b9;
 const BOUNDARY_START = 0x3c; // '<'
 const BOUNDARY_END = 0x3e; // '>'
 
-function count(counts: Map<number, number>, hash: number): void {
-  counts.set(hash, (counts.get(hash) ?? 0) + 1);
-}
+// Reused by every call (an embedding is computed synchronously, start to end, so nothing interleaves).
+const unigrams = new FeatureCounts();
+const bigrams = new FeatureCounts();
+const charGrams = new FeatureCounts();
+const codePoints: number[] = [];
 
-function addCharGrams(counts: Map<number, number>, word: string, codePoints: number[]): void {
+function addCharGrams(counts: FeatureCounts, word: string): void {
   codePoints.length = 0;
   codePoints.push(BOUNDARY_START);
   for (const ch of word) codePoints.push(ch.codePointAt(0)!);
@@ -41,19 +44,19 @@ function addCharGrams(counts: Map<number, number>, word: string, codePoints: num
     const end = Math.min(start + MAX_GRAM, codePoints.length);
     for (let i = start; i < end; i++) {
       hash = fnvCodePoint(hash, codePoints[i]!);
-      if (i - start + 1 >= MIN_GRAM) count(counts, hash);
+      if (i - start + 1 >= MIN_GRAM) counts.add(hash);
     }
   }
 }
 
-function accumulate(vector: Float64Array, counts: Map<number, number>, weight: number): void {
+function accumulate(vector: Float64Array, counts: FeatureCounts, weight: number): void {
   const dimensions = vector.length;
-  for (const [hash, tf] of counts) {
+  counts.drain((hash, tf) => {
     const mixed = fmix32(hash);
     const sign = (fmix32(hash ^ SIGN_SALT) & 1) === 0 ? 1 : -1;
     const index = mixed % dimensions;
     vector[index] = (vector[index] ?? 0) + sign * weight * (1 + Math.log(tf));
-  }
+  });
 }
 
 /** The L2-normalised embedding of one text; a text without any word embeds as the zero vector. */
@@ -63,19 +66,13 @@ export function hashedEmbedding(text: string, dimensions: number = DEFAULT_EMBED
   // A text of stop words only ("to be or not to be") still deserves an embedding of its own.
   const words = content.length > 0 ? content : tokens;
 
-  const unigrams = new Map<number, number>();
-  const bigrams = new Map<number, number>();
-  const charGrams = new Map<number, number>();
-  const codePoints: number[] = [];
   let previous: number | undefined;
   for (const word of words) {
     const stemmed = stem(word);
-    count(unigrams, fnvString(UNIGRAM_SEED, stemmed));
-    if (previous !== undefined) {
-      count(bigrams, fnvString(fnvByte(previous, 0x20), stemmed));
-    }
+    unigrams.add(fnvString(UNIGRAM_SEED, stemmed));
+    if (previous !== undefined) bigrams.add(fnvString(fnvByte(previous, 0x20), stemmed));
     previous = fnvString(BIGRAM_SEED, stemmed);
-    addCharGrams(charGrams, word, codePoints);
+    addCharGrams(charGrams, word);
   }
 
   const vector = new Float64Array(dimensions);
