@@ -1,6 +1,6 @@
 // Document parsing throughput and what it costs the event loop: the Debian FAQ PDF (73 pages) and a
 // generated 240-page PDF, parsed
-//   - in-thread (the baseline: pdfjs on the event loop, as parseDocument did before the parser pool),
+//   - in-thread (the baseline: the PDF engine on the event loop, as parseDocument did before the parser pool),
 //   - on a DocumentParserPool of 1 worker (off the event loop, the document in one piece),
 //   - on a DocumentParserPool of 2 workers (a big PDF read in two page ranges at once).
 // Per mode: seconds per document (mean of BENCH_PARSE_ROUNDS after one warm-up round), pages/s, process CPU
@@ -100,7 +100,7 @@ const rows = [];
 for (const input of inputs) {
   let reference;
   for (const mode of modes) {
-    await measure(mode, input); // warm-up: pdfjs loaded and JIT-warm on the thread(s) that run it
+    await measure(mode, input); // warm-up: PDFium loaded and JIT-warm on the thread(s) that run it
     const samples = [];
     for (let round = 0; round < rounds; round++) samples.push(await measure(mode, input));
     reference ??= samples[0].text;

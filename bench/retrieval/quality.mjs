@@ -188,7 +188,7 @@ function ingestionInputs() {
 }
 
 async function measureIngestion(input) {
-  // One warm-up round (lazy imports such as pdfjs, JIT) that is not counted, as a server pays it once.
+  // One warm-up round (lazy imports such as PDFium, JIT) that is not counted, as a server pays it once.
   const warmUp = await freshIndex();
   const { documents } = await ingestFiles({
     index: warmUp,

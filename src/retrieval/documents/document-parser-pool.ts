@@ -1,10 +1,10 @@
-// Document parsing off the event loop. pdfjs in Node runs its "worker" on the calling thread, so a 70-page PDF
-// would block the server for a second or more; here every document worth the hop is parsed on a worker
+// Document parsing off the event loop. A PDF engine or a DOCX reader on the calling thread would block the
+// server for as long as the document takes (a 70-page PDF: a third of a second or more); here every document worth the hop is parsed on a worker
 // thread, and a big PDF is read in page ranges by several workers at once (each loads the file and reads its
 // share; the parts are merged in page order by assemble-pdf.ts, which also places the outline once).
 //
-// Workers start on demand up to `size`, stay warm between documents (a cold worker loads pdfjs and JIT-warms
-// it again: seconds), exit after `idleMs` without work, and never keep the process alive while idle.
+// Workers start on demand up to `size`, stay warm between documents (a cold worker loads PDFium and JIT-warms
+// the parsers again), exit after `idleMs` without work, and never keep the process alive while idle.
 // Cancellation stops the workers of that document; a worker that dies takes only its document with it, and
 // the pool starts a new one when the next document needs it.
 
@@ -26,8 +26,9 @@ export interface DocumentParserPoolOptions {
   /** A worker with no work for this long exits (default 30 s). */
   idleMs?: number;
   /**
-   * Heap limit of each worker (V8 old generation, MB; default 1024). A document that needs more (a PDF bomb)
-   * kills its worker, not the server, and is refused as VALIDATION_FAILED.
+   * Memory limit of each worker (MB; default 1024): its V8 old generation, and its PDFium heap. A document
+   * that needs more (a PDF bomb) is refused as VALIDATION_FAILED: past the V8 limit it kills its worker, not
+   * the server; past the PDFium one the worker drops that PDFium instance and carries on.
    */
   workerHeapMb?: number;
   /**
@@ -192,7 +193,7 @@ export class DocumentParserPool {
   /**
    * Runs one job on a held slot and releases the slot when the job ends (a part that outlives its document,
    * because another part failed first, frees its worker when it finishes). Rejects with the signal's reason
-   * when aborted: the worker is stopped, since pdfjs cannot be interrupted from outside its thread.
+   * when aborted: the worker is stopped, since a parse cannot be interrupted from outside its thread.
    */
   private run(
     slot: Slot,

@@ -1,5 +1,5 @@
 // A parser pool worker (started by document-parser-pool.ts): parses what it is sent, one job at a time, and
-// answers with the document, the PDF part, or the error. pdfjs and mammoth load here, on first use, so the
+// answers with the document, the PDF part, or the error. PDFium and mammoth load here, on first use, so the
 // event loop's thread never carries them.
 import { parentPort } from 'node:worker_threads';
 import { isLakegateError } from '../../core/index.js';
@@ -16,11 +16,11 @@ async function run(job: ParserJob): Promise<ParserReply> {
   if (job.kind === 'document') {
     const { id, bytes, fileName, contentType } = job;
     const input = contentType === undefined ? { bytes, fileName } : { bytes, fileName, contentType };
-    return { id, type: 'document', document: await parseDocumentInThread(input, { bytesOwned: true }) };
+    return { id, type: 'document', document: await parseDocumentInThread(input) };
   }
   const { id, shared, fileName, part } = job;
-  // pdfjs detaches the buffer it reads, and a shared one cannot be detached: this part reads its own copy.
-  const data = new Uint8Array(new Uint8Array(shared));
+  // The parts of one document share its bytes; each copies them into its own PDFium heap.
+  const data = new Uint8Array(shared);
   try {
     return { id, type: 'pdf-part', part: await readPdfPart(data, fileName, part) };
   } catch (error) {

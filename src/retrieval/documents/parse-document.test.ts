@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { LakegateError } from '../../core/index.js';
 import { chunkDocument } from './chunk-document.js';
@@ -318,8 +319,26 @@ describe('parseDocument: pdf', () => {
       expect(doc.text.slice(page?.start, page?.end)).toBe(lines.join('\n\n'));
     });
     expectConsistentSpans(doc);
-    // pdfjs was given a copy: the caller's bytes are intact.
+    // The caller's bytes are intact (they were copied into PDFium's heap).
     expect(bytes.byteLength).toBeGreaterThan(0);
+  });
+
+  it('joins wrapped lines into paragraphs and puts words hyphenated at a line end back together', async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const page = pdf.addPage([595, 842]);
+    // 14 points apart: a line wrap; 40 points: a new paragraph.
+    const lines: Array<[string, number]> = [
+      ['The claim was regis-', 780],
+      ['tered on Monday and the adjuster', 766],
+      ['visited the site.', 752],
+      ['Payment followed in May.', 712],
+    ];
+    for (const [text, y] of lines) page.drawText(text, { x: 50, y, size: 12, font });
+    const doc = await parseDocument({ bytes: await pdf.save(), fileName: 'wrapped.pdf' });
+    expect(doc.text).toBe(
+      'The claim was registered on Monday and the adjuster\nvisited the site.\n\nPayment followed in May.',
+    );
   });
 
   it('rejects a truncated PDF and a file that only claims to be one', async () => {

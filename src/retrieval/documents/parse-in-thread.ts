@@ -1,7 +1,7 @@
 // Parsing on the calling thread, every format. The parser pool's workers run this; parse-document.ts runs it
 // directly only for small text formats, where the hop to a worker costs more than the parse. Every parser is
-// imported when its first file arrives, so a server that never ingests a document never loads them: pdfjs
-// (several MB), mammoth (~15 MB of RSS), htmlparser2 (~10 MB: its entity tables), csv-parse, marked.
+// imported when its first file arrives, so a server that never ingests a document never loads them: PDFium
+// (a 4.6 MB WebAssembly module), mammoth (~15 MB of RSS), htmlparser2 (~10 MB: its entity tables), csv-parse, marked.
 import { isLakegateError } from '../../core/index.js';
 import { decodeText } from './decode-text.js';
 import { unreadableDocument } from './document-error.js';
@@ -10,15 +10,9 @@ import type { ParseDocumentInput } from './parse-document-input.js';
 import { parseText } from './parse-text.js';
 import type { ParsedDocument } from './parsed-document.js';
 
-export interface InThreadOptions {
-  /** The bytes are the parser's to consume (a buffer transferred to a worker): PDF needs no copy of them. */
-  bytesOwned?: boolean;
-}
-
 async function parseByFormat(
   format: DocumentFormat | null,
   input: ParseDocumentInput,
-  options: InThreadOptions,
 ): Promise<ParsedDocument> {
   const { bytes, fileName, signal } = input;
   switch (format) {
@@ -32,9 +26,7 @@ async function parseByFormat(
         import('./pdf-pages.js'),
         import('./assemble-pdf.js'),
       ]);
-      // pdfjs takes ownership of (and detaches) the buffer it is given; a caller's bytes get copied first.
-      const data = options.bytesOwned ? bytes : new Uint8Array(bytes);
-      return assemblePdf([await readPdfPart(data, fileName, WHOLE_DOCUMENT, signal)], fileName);
+      return assemblePdf([await readPdfPart(bytes, fileName, WHOLE_DOCUMENT, signal)], fileName);
     }
     case 'docx': {
       const { parseDocx } = await import('./parse-docx.js');
@@ -73,15 +65,12 @@ export function requireText(fileName: string, doc: ParsedDocument): ParsedDocume
 }
 
 /** Parses a document on this thread; VALIDATION_FAILED for what cannot be read. */
-export async function parseDocumentInThread(
-  input: ParseDocumentInput,
-  options: InThreadOptions = {},
-): Promise<ParsedDocument> {
+export async function parseDocumentInThread(input: ParseDocumentInput): Promise<ParsedDocument> {
   input.signal?.throwIfAborted();
   if (input.bytes.byteLength === 0) throw unreadableDocument(input.fileName, 'the file is empty');
   let doc: ParsedDocument;
   try {
-    doc = await parseByFormat(documentFormatOf(input.fileName, input.contentType), input, options);
+    doc = await parseByFormat(documentFormatOf(input.fileName, input.contentType), input);
   } catch (error) {
     throw parseFailure(input, error);
   }

@@ -1,20 +1,12 @@
-// The pdfjs half of PDF parsing: one part of a document's pages read into paragraphs. A big PDF is read in
-// parts on several worker threads (document-parser-pool.ts); each part loads the document on its own and
-// reads its share of the pages, and the first part also reads the outline and the document info, so that
-// assemble-pdf.ts can merge the parts in page order. The whole document is one part of one.
+// The engine half of PDF parsing (PDFium, load-pdfium.ts): one part of a document's pages read into
+// paragraphs. A big PDF is read in parts on several worker threads (document-parser-pool.ts); each part
+// loads the document on its own and reads its share of the pages, and the first part also reads the
+// outline and the document info, so that assemble-pdf.ts can merge the parts in page order. The whole
+// document is one part of one.
+import { resourceLimits } from 'node:worker_threads';
 import { unreadableDocument } from './document-error.js';
-import { fontsFolder, loadPdfJs, type PdfJs } from './load-pdfjs.js';
+import { discardPdfium, heapOf, loadPdfium, type Pdfium } from './load-pdfium.js';
 
-type LoadedPdf = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
-
-interface PositionedText {
-  str: string;
-  hasEOL: boolean;
-  transform: number[];
-  height: number;
-}
-
-/** One page read: its paragraphs, or null when the page could not be read (it costs its text only). */
 export interface PdfPageText {
   number: number;
   paragraphs: string[] | null;
@@ -56,104 +48,210 @@ export function pageRange(pageCount: number, part: PdfPartSpec): { first: number
   };
 }
 
-function isPositionedText<T extends object>(item: T): item is T & PositionedText {
-  return 'str' in item && 'transform' in item;
+/** A line of a page: its text and the baseline and font size of its first character. */
+interface PageLine {
+  text: string;
+  y: number;
+  size: number;
+  /** It ends in a word broken by a hyphen (PDFium marks those U+FFFE): the next line continues the word. */
+  hyphenated: boolean;
 }
 
-/** Paragraphs of one page: items joined into lines, lines into paragraphs at vertical gaps. */
-function pageParagraphs(items: readonly PositionedText[]): string[] {
+/** Paragraphs of one page: lines into paragraphs at vertical gaps. */
+function pageParagraphs(lines: readonly PageLine[]): string[] {
   const paragraphs: string[] = [];
   let paragraph = '';
-  let line = '';
-  let lastY: number | null = null;
-  let lastHeight = 0;
-  const endLine = (): void => {
-    const clean = line.replace(/\s+/g, ' ').trim();
-    if (clean !== '') paragraph += (paragraph === '' ? '' : '\n') + clean;
-    line = '';
-  };
-  for (const item of items) {
-    const y = item.transform[5] ?? 0;
-    const height = Math.abs(item.height) || Math.abs(item.transform[3] ?? 0);
-    if (item.str !== '' && lastY !== null && line === '' && paragraph !== '') {
-      // A gap of more than ~1.8 line heights between baselines is a paragraph break, not a line wrap.
-      const lineHeight = Math.max(height, lastHeight, 1);
-      if (Math.abs(lastY - y) > lineHeight * 1.8) {
+  let last: PageLine | null = null;
+  for (const line of lines) {
+    const clean = line.text.replace(/\s+/g, ' ').trim();
+    if (clean === '') continue;
+    // A gap of more than ~1.8 line heights between baselines is a paragraph break, not a line wrap.
+    if (last !== null && paragraph !== '' && !last.hyphenated) {
+      const lineHeight = Math.max(line.size, last.size, 1);
+      if (Math.abs(last.y - line.y) > lineHeight * 1.8) {
         paragraphs.push(paragraph);
         paragraph = '';
       }
     }
-    line += item.str;
-    if (item.str !== '') {
-      lastY = y;
-      lastHeight = height;
-    }
-    if (item.hasEOL) endLine();
+    // A hyphenated word is put back together ("partici-" + "pate"): it is searched for whole.
+    const separator = paragraph === '' || last?.hyphenated ? '' : '\n';
+    paragraph += separator + clean;
+    last = line;
   }
-  endLine();
   if (paragraph !== '') paragraphs.push(paragraph);
   return paragraphs;
 }
 
-interface OutlineNode {
-  title: string;
-  dest: string | unknown[] | null;
-  items: OutlineNode[];
+/** Characters PDFium reports that are not text: line-end hyphen markers, non-characters, other controls. */
+const NOT_TEXT = /(?![\t\n\r])[\p{Cc}\ufffe\uffff]/gu;
+const LINE_END_HYPHEN = /\ufffe\s*$/;
+
+/** Scratch memory in the module's heap, freed by `free`. */
+function heap(pdfium: Pdfium) {
+  const allocated: number[] = [];
+  return {
+    alloc(bytes: number): number {
+      const pointer = heapOf(pdfium)._malloc(bytes);
+      if (pointer === 0) throw new Error('PDFium is out of memory');
+      allocated.push(pointer);
+      return pointer;
+    },
+    free(): void {
+      for (const pointer of allocated) heapOf(pdfium)._free(pointer);
+      allocated.length = 0;
+    },
+  };
+}
+
+/**
+ * The lines of a text page, each placed by the baseline and font size of its first character. PDFium's text
+ * breaks most lines with CR LF, but sometimes runs two visual lines together; a run whose first and last
+ * characters sit on different baselines is split character by character where the baseline moves.
+ */
+function readLines(pdfium: Pdfium, textPage: number): PageLine[] {
+  const count = pdfium.FPDFText_CountChars(textPage);
+  if (count <= 0) return [];
+  const scratch = heap(pdfium);
+  try {
+    const buffer = scratch.alloc((count + 1) * 2);
+    pdfium.FPDFText_GetText(textPage, 0, count, buffer);
+    const text = pdfium.pdfium.UTF16ToString(buffer, (count + 1) * 2);
+    const origin = scratch.alloc(16);
+    /** The baseline of character i, or undefined for characters PDFium generated (spaces, breaks). */
+    const baseline = (i: number): number | undefined =>
+      pdfium.FPDFText_GetCharOrigin(textPage, i, origin, origin + 8)
+        ? heapOf(pdfium).HEAPF64[(origin + 8) >> 3]
+        : undefined;
+    const lines: PageLine[] = [];
+    const push = (from: number, to: number, y: number | undefined): void => {
+      const raw = text.slice(from, to);
+      const line = raw.replace(NOT_TEXT, '');
+      if (line.trim() === '') return;
+      const size = pdfium.FPDFText_GetFontSize(textPage, from);
+      lines.push({ text: line, y: y ?? 0, size, hyphenated: LINE_END_HYPHEN.test(raw) });
+    };
+    let from = 0;
+    // One UTF-16 unit per character index (PDFium's own text is indexed that way).
+    for (let i = 0; i <= text.length; i++) {
+      if (i < text.length && text[i] !== '\n' && text[i] !== '\r') continue;
+      if (i > from) {
+        const first = baseline(from);
+        const last = baseline(i - 1);
+        const size = Math.max(pdfium.FPDFText_GetFontSize(textPage, from), 1);
+        if (first === undefined || last === undefined || Math.abs(first - last) <= size / 2)
+          push(from, i, first);
+        else {
+          let start = from;
+          let y = first;
+          for (let j = from + 1; j < i; j++) {
+            const at = baseline(j);
+            if (at === undefined || Math.abs(at - y) <= size / 2) continue;
+            push(start, j, y);
+            start = j;
+            y = at;
+          }
+          push(start, i, y);
+        }
+      }
+      from = i + 1;
+    }
+    return lines;
+  } finally {
+    scratch.free();
+  }
+}
+
+/** A UTF-16 string PDFium writes into a buffer whose byte size it first reports (titles, metadata). */
+function readUtf16(pdfium: Pdfium, write: (buffer: number, bytes: number) => number): string {
+  const bytes = write(0, 0);
+  if (bytes <= 2) return '';
+  const scratch = heap(pdfium);
+  try {
+    const buffer = scratch.alloc(bytes);
+    write(buffer, bytes);
+    return pdfium.pdfium.UTF16ToString(buffer, bytes);
+  } finally {
+    scratch.free();
+  }
 }
 
 /** Outline entries beyond this are ignored: a bookmark per paragraph is not a table of contents. */
 const MAX_OUTLINE_ENTRIES = 2000;
 
-/** The 1-based page an outline entry points to, or null when its destination cannot be resolved. */
-async function outlinePage(pdf: LoadedPdf, dest: OutlineNode['dest']): Promise<number | null> {
-  try {
-    const explicit = typeof dest === 'string' ? await pdf.getDestination(dest) : dest;
-    const target = explicit?.[0];
-    if (typeof target === 'number') return target + 1;
-    if (typeof target === 'object' && target !== null && 'num' in target && 'gen' in target) {
-      return (await pdf.getPageIndex(target as { num: number; gen: number })) + 1;
-    }
-  } catch {
-    // A broken destination only costs the section, not the document.
+/** The 1-based page a bookmark points to (its destination, or its action's), or null. */
+function bookmarkPage(pdfium: Pdfium, doc: number, bookmark: number): number | null {
+  let dest = pdfium.FPDFBookmark_GetDest(doc, bookmark);
+  if (dest === 0) {
+    const action = pdfium.FPDFBookmark_GetAction(bookmark);
+    if (action !== 0) dest = pdfium.FPDFAction_GetDest(doc, action);
   }
-  return null;
+  if (dest === 0) return null;
+  const index = pdfium.FPDFDest_GetDestPageIndex(doc, dest);
+  return index >= 0 ? index + 1 : null;
 }
 
 /** The outline in document order, each entry with its page. */
-async function readOutline(pdf: LoadedPdf): Promise<PdfOutlineEntry[]> {
-  const outline = (await pdf.getOutline().catch(() => null)) as OutlineNode[] | null;
-  if (!outline) return [];
-  const nodes: { title: string; level: number; dest: OutlineNode['dest'] }[] = [];
-  const visit = (items: readonly OutlineNode[], level: number): void => {
-    for (const node of items) {
-      if (nodes.length >= MAX_OUTLINE_ENTRIES) return;
-      nodes.push({ title: node.title, level: Math.min(level, 6), dest: node.dest });
-      visit(node.items ?? [], level + 1);
+function readOutline(pdfium: Pdfium, doc: number): PdfOutlineEntry[] {
+  const entries: PdfOutlineEntry[] = [];
+  // Depth-first with an explicit stack; a cyclic outline (a broken file) is cut by the entry cap.
+  const visit = (parent: number, level: number): void => {
+    for (
+      let bookmark = pdfium.FPDFBookmark_GetFirstChild(doc, parent);
+      bookmark !== 0 && entries.length < MAX_OUTLINE_ENTRIES;
+      bookmark = pdfium.FPDFBookmark_GetNextSibling(doc, bookmark)
+    ) {
+      const title = readUtf16(pdfium, (buffer, bytes) =>
+        pdfium.FPDFBookmark_GetTitle(bookmark, buffer, bytes),
+      );
+      entries.push({ title, level: Math.min(level, 6), page: bookmarkPage(pdfium, doc, bookmark) });
+      if (level < 64) visit(bookmark, level + 1);
     }
   };
-  visit(outline, 1);
-  const entries: PdfOutlineEntry[] = [];
-  for (const node of nodes)
-    entries.push({ title: node.title, level: node.level, page: await outlinePage(pdf, node.dest) });
+  visit(0, 1);
   return entries;
 }
 
 const INFO_KEYS = ['Title', 'Author', 'Subject', 'CreationDate', 'ModDate'] as const;
 
-async function readInfo(pdf: LoadedPdf): Promise<PdfInfo> {
-  const { info } = await pdf.getMetadata().catch(() => ({ info: null }));
+function readInfo(pdfium: Pdfium, doc: number): PdfInfo {
   const kept: PdfInfo = {};
-  if (typeof info !== 'object' || info === null) return kept;
   for (const key of INFO_KEYS) {
-    const value = (info as Record<string, unknown>)[key];
-    if (typeof value === 'string') kept[key] = value;
+    const value = readUtf16(pdfium, (buffer, bytes) => pdfium.FPDF_GetMetaText(doc, key, buffer, bytes));
+    if (value !== '') kept[key] = value;
   }
   return kept;
 }
 
 /**
- * Reads one part of a PDF. `data` is handed to pdfjs, which takes ownership of (and detaches) its buffer:
- * the caller passes a buffer it no longer needs. An aborted `signal` stops between pages.
+ * The PDFium heap a document may grow to, in MB: the worker's own memory limit (document-parser-pool.ts
+ * sets it), since WebAssembly memory is outside V8's heap and its limit. None on a thread without one.
+ */
+function heapLimitMb(): number | undefined {
+  return resourceLimits.maxOldGenerationSizeMb;
+}
+
+/** Refuses the document when PDFium's heap has grown past the limit, and drops that (grown) instance. */
+function checkHeap(pdfium: Pdfium, fileName: string): void {
+  const limitMb = heapLimitMb();
+  if (limitMb === undefined || heapOf(pdfium).HEAPU8.length <= limitMb * 2 ** 20) return;
+  discardPdfium();
+  throw unreadableDocument(
+    fileName,
+    `reading it needs more memory than a document parser may use (${limitMb} MB)`,
+  );
+}
+
+/** PDFium's FPDF_GetLastError codes that say why a document did not load. */
+const LOAD_ERRORS: Record<number, string> = {
+  2: 'not a readable PDF (file not found or could not be opened)',
+  3: 'not a readable PDF (not a PDF or corrupted)',
+  4: 'the PDF is encrypted with a password',
+  5: 'the PDF uses an unsupported security scheme',
+};
+
+/**
+ * Reads one part of a PDF. An aborted `signal` stops between pages. The bytes are copied into the
+ * module's heap for the duration of the read; the caller's array is left as it was.
  */
 export async function readPdfPart(
   data: Uint8Array,
@@ -161,59 +259,43 @@ export async function readPdfPart(
   part: PdfPartSpec,
   signal?: AbortSignal,
 ): Promise<PdfPart> {
-  const { getDocument } = await loadPdfJs();
-  const task = getDocument({
-    data,
-    standardFontDataUrl: fontsFolder(),
-    isEvalSupported: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    stopAtErrors: false,
-    verbosity: 0,
-  });
-  const abort = (): void => void task.destroy();
-  signal?.addEventListener('abort', abort, { once: true });
+  signal?.throwIfAborted();
+  const pdfium = await loadPdfium();
+  signal?.throwIfAborted();
+  const file = heap(pdfium);
+  let doc = 0;
   try {
-    let pdf: LoadedPdf;
-    try {
-      pdf = await task.promise;
-    } catch (error) {
-      signal?.throwIfAborted();
-      const reason =
-        error instanceof Error && error.name === 'PasswordException'
-          ? 'the PDF is encrypted with a password'
-          : 'not a readable PDF';
-      throw unreadableDocument(
-        fileName,
-        `${reason} (${error instanceof Error ? error.message : String(error)})`,
-        error,
-      );
+    const pointer = file.alloc(Math.max(1, data.byteLength));
+    heapOf(pdfium).HEAPU8.set(data, pointer);
+    doc = pdfium.FPDF_LoadMemDocument(pointer, data.byteLength, '');
+    if (doc === 0) {
+      const code = pdfium.FPDF_GetLastError();
+      throw unreadableDocument(fileName, LOAD_ERRORS[code] ?? `not a readable PDF (PDFium error ${code})`);
     }
-    const { first, last } = pageRange(pdf.numPages, part);
+    const pageCount = pdfium.FPDF_GetPageCount(doc);
+    const { first, last } = pageRange(pageCount, part);
     const pages: PdfPageText[] = [];
     for (let number = first; number <= last; number++) {
       signal?.throwIfAborted();
+      const page = pdfium.FPDF_LoadPage(doc, number - 1);
+      const textPage = page === 0 ? 0 : pdfium.FPDFText_LoadPage(page);
       try {
-        const page = await pdf.getPage(number);
-        // No page.cleanup() per page: it only drops what the next page would load again (measured ~10 %
-        // slower with it); memory stays bounded because the whole document is destroyed below.
-        const content = await page.getTextContent();
-        pages.push({ number, paragraphs: pageParagraphs(content.items.filter(isPositionedText)) });
-      } catch (error) {
-        signal?.throwIfAborted();
         // One damaged page costs its text, not the document; assemble-pdf fails a document with no readable page.
-        pages.push({
-          number,
-          paragraphs: null,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        if (textPage === 0) pages.push({ number, paragraphs: null, error: 'the page could not be read' });
+        else pages.push({ number, paragraphs: pageParagraphs(readLines(pdfium, textPage)) });
+      } finally {
+        if (textPage !== 0) pdfium.FPDFText_ClosePage(textPage);
+        if (page !== 0) pdfium.FPDF_ClosePage(page);
       }
+      checkHeap(pdfium, fileName);
+      // Other work on this thread (another part, a cancellation) gets a turn between pages.
+      if ((number - first) % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
     }
     signal?.throwIfAborted();
-    if (part.index !== 0) return { pageCount: pdf.numPages, pages };
-    return { pageCount: pdf.numPages, pages, outline: await readOutline(pdf), info: await readInfo(pdf) };
+    if (part.index !== 0) return { pageCount, pages };
+    return { pageCount, pages, outline: readOutline(pdfium, doc), info: readInfo(pdfium, doc) };
   } finally {
-    signal?.removeEventListener('abort', abort);
-    await task.destroy();
+    if (doc !== 0) pdfium.FPDF_CloseDocument(doc);
+    file.free();
   }
 }
