@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../core/index.js';
 import { estimateTokens, truncateToTokens } from './token-estimate.js';
 
 describe('estimateTokens', () => {
@@ -56,5 +57,70 @@ describe('truncateToTokens', () => {
   it('does not split a surrogate pair', () => {
     const out = truncateToTokens('𝐀𝐁𝐂𝐃𝐄', 1);
     expect(out).toBe('𝐀𝐁');
+  });
+});
+
+describe('estimateTokens: the character scanner counts exactly the regular-expression runs', () => {
+  /** The definition the scanner implements: runs of word characters, runs of other non-space characters. */
+  function byRegExp(text: string): number {
+    let count = 0;
+    for (const m of text.matchAll(/([\p{L}\p{M}\p{N}_]+)|[^\s\p{L}\p{M}\p{N}_]+/gu)) {
+      const run = m[0];
+      if (m[1] === undefined) count += Math.ceil(run.length / 2);
+      else if (![...run].some((c) => /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/.test(c)))
+        count += run.length <= 6 ? 1 : Math.ceil(run.length / 4);
+      else {
+        // A word mixing scripts: each CJK character alone, each non-CJK stretch as a word of its own.
+        for (const stretch of run.split(/([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])/)) {
+          if (stretch === '') continue;
+          if (/^[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]$/.test(stretch)) count += 1;
+          else count += stretch.length <= 6 ? 1 : Math.ceil(stretch.length / 4);
+        }
+      }
+    }
+    return count;
+  }
+
+  it('agrees on random texts of every kind of character', () => {
+    const pieces = [
+      'claim',
+      'Überschwemmung',
+      'naïve',
+      'e\u0301',
+      '2,500.75',
+      'snake_case',
+      ' ',
+      '  ',
+      '\n',
+      '\t',
+      '\u00a0',
+      '\u3000',
+      '\u2028',
+      '...',
+      '!?',
+      '—',
+      '“',
+      '€',
+      '😀',
+      '👍🏽',
+      '\ud800',
+      '\udc00',
+      '東京都',
+      '한국어',
+      'ｆｕｌｌ',
+      '٣٤٥',
+      'αβγ',
+      '_',
+      '-',
+      'x'.repeat(13),
+      '中文abc中',
+    ];
+    const next = seededRandom(11);
+    for (let round = 0; round < 3000; round++) {
+      let text = '';
+      const length = Math.floor(next() * 12);
+      for (let i = 0; i < length; i++) text += pieces[Math.floor(next() * pieces.length)];
+      expect(estimateTokens(text), JSON.stringify(text)).toBe(byRegExp(text));
+    }
   });
 });

@@ -64,14 +64,62 @@ function runPieceCount(run: string, isWord: boolean): number {
   return count;
 }
 
-/** Estimated token count of a text: words and punctuation pieces, long words in ~4-character pieces. */
+const WORD_CHAR = /^[\p{L}\p{M}\p{N}_]$/u;
+const SPACE_CHAR = /^\s$/u;
+const SPACE = 0;
+const WORD = 1;
+const PUNCTUATION = 2;
+
+/** What the code point at `i` is for RUN: a word character, white space, or anything else. */
+function kindAt(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  if (code < 0x80) {
+    if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39))
+      return WORD;
+    if (code === 0x5f) return WORD;
+    return code === 0x20 || (code >= 0x09 && code <= 0x0d) ? SPACE : PUNCTUATION;
+  }
+  const character = String.fromCodePoint(text.codePointAt(i)!);
+  if (WORD_CHAR.test(character)) return WORD;
+  return SPACE_CHAR.test(character) ? SPACE : PUNCTUATION;
+}
+
+/**
+ * Estimated token count of a text: words and punctuation pieces, long words in ~4-character pieces. The
+ * same runs as RUN finds, scanned by character class without building match arrays or substrings (it runs
+ * on every chunk of every document and on every gateway estimate).
+ */
 export function estimateTokens(text: string): number {
   let count = 0;
-  RUN.lastIndex = 0;
-  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
-    count += runPieceCount(m[0], m[1] !== undefined);
+  let runStart = 0;
+  let runKind = SPACE;
+  let runHasCjk = false;
+  const endRun = (end: number): void => {
+    if (runKind === PUNCTUATION) count += Math.ceil((end - runStart) / PUNCT_PIECE);
+    else if (runKind === WORD)
+      count += runHasCjk ? runPieceCount(text.slice(runStart, end), true) : latinWordPieces(end - runStart);
+  };
+  for (let i = 0; i < text.length; ) {
+    const code = text.charCodeAt(i);
+    const width =
+      code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && isLowSurrogate(text, i + 1) ? 2 : 1;
+    const kind = kindAt(text, i);
+    if (kind !== runKind) {
+      endRun(i);
+      runStart = i;
+      runKind = kind;
+      runHasCjk = false;
+    }
+    if (kind === WORD && isCjk(code)) runHasCjk = true;
+    i += width;
   }
+  endRun(text.length);
   return count;
+}
+
+function isLowSurrogate(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 /** The longest prefix of `text` whose estimate is at most `maxTokens`, without trailing whitespace. */

@@ -46,8 +46,23 @@ function isConsonant(ch: string | undefined): boolean {
   return ch !== undefined && ch >= 'a' && ch <= 'z' && !'aeiou'.includes(ch);
 }
 
+// Stems of words seen recently: words repeat (a corpus is mostly the same few thousand), and stemming one
+// is a dozen string tests. Cleared when full, so it cannot grow with an adversarial vocabulary.
+const stems = new Map<string, string>();
+const MAX_CACHED_STEMS = 20_000;
+
 /** Folds a lowercased word to its light stem: "policies"/"policy" -> "polici", "flooded" -> "flood". */
 export function stem(word: string): string {
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    stemmed = computeStem(word);
+    if (stems.size >= MAX_CACHED_STEMS) stems.clear();
+    stems.set(word, stemmed);
+  }
+  return stemmed;
+}
+
+function computeStem(word: string): string {
   if (word.length <= MIN_STEM || /\d/.test(word)) return word;
   let w = word.endsWith("'s") || word.endsWith('’s') ? word.slice(0, -2) : word;
   for (const [suffix, replacement] of SUFFIXES) {
