@@ -22,19 +22,44 @@ export function pdfDateToIso(value: string): string | null {
 /** Letters and digits of a text with their offsets: PDF text differs from its outline in quotes, hyphens, wraps. */
 interface LetterIndex {
   letters: string;
-  offsets: number[];
+  /** The text offset of each UTF-16 unit of `letters`. */
+  offsets: Int32Array;
+  /** `letters` lowercased, made on first need. */
+  lower?: string;
 }
 
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const UTF16 = new TextDecoder('utf-16le');
+
+/**
+ * Scanned by character code into typed arrays (ASCII without a regular expression): a page index is built
+ * for every page an outline entry points to. Only whole letters are kept, so no lone surrogate reaches the
+ * decoder.
+ */
 function letterIndex(text: string, from: number, to: number): LetterIndex {
-  let letters = '';
-  const offsets: number[] = [];
-  const pattern = /[\p{L}\p{N}]/gu;
-  const region = text.slice(from, to);
-  for (let m = pattern.exec(region); m !== null; m = pattern.exec(region)) {
-    letters += m[0];
-    for (let i = 0; i < m[0].length; i++) offsets.push(from + m.index);
+  const units = new Uint16Array(Math.max(0, to - from));
+  const offsets = new Int32Array(units.length);
+  let kept = 0;
+  for (let i = from; i < to; ) {
+    const code = text.charCodeAt(i);
+    let width = 1;
+    let keep: boolean;
+    if (code < 0x80)
+      keep = (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+    else {
+      const codePoint = text.codePointAt(i)!;
+      if (codePoint > 0xffff) width = 2;
+      keep = LETTER_OR_DIGIT.test(String.fromCodePoint(codePoint));
+    }
+    if (keep) {
+      for (let k = 0; k < width; k++) {
+        units[kept] = text.charCodeAt(i + k);
+        offsets[kept++] = i;
+      }
+    }
+    i += width;
   }
-  return { letters, offsets };
+  return { letters: UTF16.decode(units.subarray(0, kept)), offsets: offsets.subarray(0, kept) };
 }
 
 /** Where a heading appears in an indexed page at or after `from`, comparing letters and digits only; -1 if absent. */
@@ -46,7 +71,8 @@ function findHeading(page: LetterIndex, heading: string, from: number): number {
   // Exact case first: a running header often repeats the heading in capitals at the top of the page.
   let at = page.letters.indexOf(wanted, startAt);
   if (at < 0) {
-    startAt = page.letters.toLowerCase().indexOf(wanted.toLowerCase(), startAt);
+    page.lower ??= page.letters.toLowerCase();
+    startAt = page.lower.indexOf(wanted.toLowerCase(), startAt);
     at = startAt;
   }
   return at < 0 ? -1 : (page.offsets[at] ?? -1);

@@ -16,6 +16,19 @@ export interface PdfiumHeap {
   HEAPF64: Float64Array;
 }
 
+/**
+ * The module's raw exports for the calls made per line of text: Emscripten's `ccall` wrappers convert every
+ * argument on every call, which cost more than the calls themselves at a few hundred per page.
+ */
+export interface PdfiumHotCalls {
+  FPDFText_GetCharOrigin(textPage: number, index: number, x: number, y: number): number;
+  FPDFText_GetFontSize(textPage: number, index: number): number;
+}
+
+export function hotCallsOf(pdfium: Pdfium): PdfiumHotCalls {
+  return pdfium.pdfium.wasmExports as unknown as PdfiumHotCalls;
+}
+
 export function heapOf(pdfium: Pdfium): PdfiumHeap {
   return pdfium.pdfium as unknown as PdfiumHeap;
 }

@@ -1,11 +1,11 @@
 // The engine half of PDF parsing (PDFium, load-pdfium.ts): one part of a document's pages read into
 // paragraphs. A big PDF is read in parts on several worker threads (document-parser-pool.ts); each part
-// loads the document on its own and reads its share of the pages, and the first part also reads the
+// loads the document on its own and reads its share of the pages, and the last part also reads the
 // outline and the document info, so that assemble-pdf.ts can merge the parts in page order. The whole
 // document is one part of one.
 import { resourceLimits } from 'node:worker_threads';
 import { unreadableDocument } from './document-error.js';
-import { discardPdfium, heapOf, loadPdfium, type Pdfium } from './load-pdfium.js';
+import { discardPdfium, heapOf, hotCallsOf, loadPdfium, type Pdfium } from './load-pdfium.js';
 
 export interface PdfPageText {
   number: number;
@@ -27,7 +27,10 @@ export type PdfInfo = Partial<Record<'Title' | 'Author' | 'Subject' | 'CreationD
 export interface PdfPart {
   pageCount: number;
   pages: PdfPageText[];
-  /** Only the first part reads the outline and the info: they belong to the document, not to a page range. */
+  /**
+   * Only the last part reads the outline and the info: they belong to the document, not to a page range
+   * (the last, because the first pages — title, contents — are usually the densest to read).
+   */
   outline?: PdfOutlineEntry[];
   info?: PdfInfo;
 }
@@ -109,6 +112,7 @@ function heap(pdfium: Pdfium) {
  * characters sit on different baselines is split character by character where the baseline moves.
  */
 function readLines(pdfium: Pdfium, textPage: number): PageLine[] {
+  const hot = hotCallsOf(pdfium);
   const count = pdfium.FPDFText_CountChars(textPage);
   if (count <= 0) return [];
   const scratch = heap(pdfium);
@@ -119,7 +123,7 @@ function readLines(pdfium: Pdfium, textPage: number): PageLine[] {
     const origin = scratch.alloc(16);
     /** The baseline of character i, or undefined for characters PDFium generated (spaces, breaks). */
     const baseline = (i: number): number | undefined =>
-      pdfium.FPDFText_GetCharOrigin(textPage, i, origin, origin + 8)
+      hot.FPDFText_GetCharOrigin(textPage, i, origin, origin + 8)
         ? heapOf(pdfium).HEAPF64[(origin + 8) >> 3]
         : undefined;
     const lines: PageLine[] = [];
@@ -127,7 +131,7 @@ function readLines(pdfium: Pdfium, textPage: number): PageLine[] {
       const raw = text.slice(from, to);
       const line = raw.replace(NOT_TEXT, '');
       if (line.trim() === '') return;
-      const size = pdfium.FPDFText_GetFontSize(textPage, from);
+      const size = hot.FPDFText_GetFontSize(textPage, from);
       lines.push({ text: line, y: y ?? 0, size, hyphenated: LINE_END_HYPHEN.test(raw) });
     };
     let from = 0;
@@ -137,7 +141,7 @@ function readLines(pdfium: Pdfium, textPage: number): PageLine[] {
       if (i > from) {
         const first = baseline(from);
         const last = baseline(i - 1);
-        const size = Math.max(pdfium.FPDFText_GetFontSize(textPage, from), 1);
+        const size = Math.max(hot.FPDFText_GetFontSize(textPage, from), 1);
         if (first === undefined || last === undefined || Math.abs(first - last) <= size / 2)
           push(from, i, first);
         else {
@@ -292,7 +296,7 @@ export async function readPdfPart(
       if ((number - first) % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
     }
     signal?.throwIfAborted();
-    if (part.index !== 0) return { pageCount, pages };
+    if (part.index !== part.of - 1) return { pageCount, pages };
     return { pageCount, pages, outline: readOutline(pdfium, doc), info: readInfo(pdfium, doc) };
   } finally {
     if (doc !== 0) pdfium.FPDF_CloseDocument(doc);
