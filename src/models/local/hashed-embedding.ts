@@ -34,19 +34,55 @@ const bigrams = new FeatureCounts();
 const charGrams = new FeatureCounts();
 const codePoints: number[] = [];
 
-function addCharGrams(counts: FeatureCounts, word: string): void {
+/** What a word contributes whatever its neighbours are: computed once per distinct word, then reused. */
+interface WordFeatures {
+  stemmed: string;
+  unigram: number;
+  /** The hash a following word's bigram starts from. */
+  bigramPrefix: number;
+  charGrams: Uint32Array;
+}
+
+// Words repeat (a corpus is mostly the same few thousand): their features are kept, the map cleared when
+// full so that an adversarial vocabulary cannot grow it.
+const wordFeatures = new Map<string, WordFeatures>();
+const MAX_CACHED_WORDS = 20_000;
+
+function charGramsOf(word: string): Uint32Array {
   codePoints.length = 0;
   codePoints.push(BOUNDARY_START);
-  for (const ch of word) codePoints.push(ch.codePointAt(0)!);
+  for (let i = 0; i < word.length; i++) {
+    const codePoint = word.codePointAt(i)!;
+    if (codePoint > 0xffff) i++;
+    codePoints.push(codePoint);
+  }
   codePoints.push(BOUNDARY_END);
+  const grams: number[] = [];
   for (let start = 0; start + MIN_GRAM <= codePoints.length; start++) {
     let hash = CHAR_SEED;
     const end = Math.min(start + MAX_GRAM, codePoints.length);
     for (let i = start; i < end; i++) {
       hash = fnvCodePoint(hash, codePoints[i]!);
-      if (i - start + 1 >= MIN_GRAM) counts.add(hash);
+      if (i - start + 1 >= MIN_GRAM) grams.push(hash);
     }
   }
+  return Uint32Array.from(grams);
+}
+
+function featuresOf(word: string): WordFeatures {
+  let features = wordFeatures.get(word);
+  if (features === undefined) {
+    const stemmed = stem(word);
+    features = {
+      stemmed,
+      unigram: fnvString(UNIGRAM_SEED, stemmed),
+      bigramPrefix: fnvString(BIGRAM_SEED, stemmed),
+      charGrams: charGramsOf(word),
+    };
+    if (wordFeatures.size >= MAX_CACHED_WORDS) wordFeatures.clear();
+    wordFeatures.set(word, features);
+  }
+  return features;
 }
 
 function accumulate(vector: Float64Array, counts: FeatureCounts, weight: number): void {
@@ -68,11 +104,11 @@ export function hashedEmbedding(text: string, dimensions: number = DEFAULT_EMBED
 
   let previous: number | undefined;
   for (const word of words) {
-    const stemmed = stem(word);
-    unigrams.add(fnvString(UNIGRAM_SEED, stemmed));
-    if (previous !== undefined) bigrams.add(fnvString(fnvByte(previous, 0x20), stemmed));
-    previous = fnvString(BIGRAM_SEED, stemmed);
-    addCharGrams(charGrams, word);
+    const features = featuresOf(word);
+    unigrams.add(features.unigram);
+    if (previous !== undefined) bigrams.add(fnvString(fnvByte(previous, 0x20), features.stemmed));
+    previous = features.bigramPrefix;
+    for (let i = 0; i < features.charGrams.length; i++) charGrams.add(features.charGrams[i]!);
   }
 
   const vector = new Float64Array(dimensions);
