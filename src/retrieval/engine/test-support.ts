@@ -4,6 +4,7 @@
 
 import {
   closeSync,
+  cpSync,
   mkdtempSync,
   openSync,
   readdirSync,
@@ -616,15 +617,23 @@ export function describeVectorEngine(name: string, backend: EngineUnderTest): vo
                 text: 'lost batch',
               })),
             );
-            // Simulate the process dying mid-write: the log ends inside the second frame, or (as after a
-            // power cut where the file's size reached the disk but its data did not) ends in zeros.
+            // The files as a process that died now would leave them (copied while the index is open, before
+            // any checkpoint); then this engine closes normally, so that no file handle is left to the GC.
+            const crashImage = mkdtempSync(join(tmpdir(), 'lakegate-crash-'));
+            cpSync(join(root, 'torn'), crashImage, { recursive: true });
+            await engine.close();
+            rmSync(join(root, 'torn'), { recursive: true, force: true });
+            cpSync(crashImage, join(root, 'torn'), { recursive: true });
+            rmSync(crashImage, { recursive: true, force: true });
+            // The log ends inside the second frame, or (as after a power cut where the file's size reached
+            // the disk but its data did not) ends in zeros.
             const logFile = backend.logFile!(root, 'torn');
             if (zeroFill) {
               const fd = openSync(logFile, 'r+');
               writeSync(fd, Buffer.alloc(sizeAfter - cut), 0, sizeAfter - cut, cut);
               closeSync(fd);
             } else truncateSync(logFile, cut);
-            engine = backend.make(root); // the old engine is abandoned as a crashed process would be
+            engine = backend.make(root);
             const reopened = await engine.openIndex('torn');
             expect(await reopened.count()).toBe(1);
             expect(await reopened.queryText({ text: 'lost batch', k: 5 })).toEqual([]);
