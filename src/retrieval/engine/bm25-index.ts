@@ -15,6 +15,11 @@ export class Bm25Index {
   private readonly postings = new Map<string, Map<number, number>>();
   private readonly lengths = new Map<number, number>();
   private totalLength = 0;
+  // The hot loop of a query reads lengths and sums scores by slot: typed arrays indexed by slot (slots are
+  // dense), reused from query to query, instead of two Map lookups per posting.
+  private slotLengths = new Int32Array(1024);
+  private sums = new Float64Array(1024);
+  private readonly touched: number[] = [];
 
   constructor(private readonly parameters: Bm25Parameters = DEFAULT_BM25) {}
 
@@ -36,6 +41,15 @@ export class Bm25Index {
     }
     this.lengths.set(slot, terms.length);
     this.totalLength += terms.length;
+    if (slot >= this.slotLengths.length) {
+      let capacity = this.slotLengths.length;
+      while (capacity <= slot) capacity *= 2;
+      const grown = new Int32Array(capacity);
+      grown.set(this.slotLengths);
+      this.slotLengths = grown;
+      this.sums = new Float64Array(capacity);
+    }
+    this.slotLengths[slot] = terms.length;
   }
 
   /** `text` is the record's stored text: its terms say which postings hold the slot. */
@@ -52,23 +66,34 @@ export class Bm25Index {
     this.totalLength -= length;
   }
 
-  /** Every slot that matches at least one query term, with its BM25 score. */
-  score(query: string): Map<number, number> {
-    const scores = new Map<number, number>();
+  /**
+   * Every slot that matches at least one query term, with its BM25 score, in the order the slots were first
+   * matched (each score summed term by term in query order).
+   */
+  forEachScore(query: string, visit: (slot: number, score: number) => void): void {
     const count = this.lengths.size;
-    if (count === 0) return scores;
+    if (count === 0) return;
     const { k1, b } = this.parameters;
     const averageLength = this.totalLength / count || 1;
+    const { sums, slotLengths, touched } = this;
     for (const term of new Set(textTerms(query))) {
       const posting = this.postings.get(term);
       if (posting === undefined) continue;
       const idf = Math.log(1 + (count - posting.size + 0.5) / (posting.size + 0.5));
       for (const [slot, frequency] of posting) {
-        const norm = 1 - b + (b * (this.lengths.get(slot) ?? 0)) / averageLength;
+        const norm = 1 - b + (b * slotLengths[slot]!) / averageLength;
         const part = (idf * frequency * (k1 + 1)) / (frequency + k1 * norm);
-        scores.set(slot, (scores.get(slot) ?? 0) + part);
+        // Every part is positive, so a zero sum means the slot was not matched yet.
+        if (sums[slot] === 0) touched.push(slot);
+        sums[slot]! += part;
       }
     }
-    return scores;
+    try {
+      for (const slot of touched) visit(slot, sums[slot]!);
+    } finally {
+      // Left clean for the next query even when a visitor throws.
+      for (const slot of touched) sums[slot] = 0;
+      touched.length = 0;
+    }
   }
 }

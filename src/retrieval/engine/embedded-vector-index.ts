@@ -398,11 +398,11 @@ export class EmbeddedVectorIndex implements VectorIndex {
 
   private textTop(text: string, k: number, predicate: MetadataPredicate | undefined) {
     const top = new TopK(k);
-    for (const [slot, score] of this.bm25.score(text)) {
-      if (score <= top.threshold) continue;
-      if (predicate !== undefined && !predicate(this.store.metadataAt(slot))) continue;
+    this.bm25.forEachScore(text, (slot, score) => {
+      if (score <= top.threshold) return;
+      if (predicate !== undefined && !predicate(this.store.metadataAt(slot))) return;
       top.offer(slot, score);
-    }
+    });
     return top.drain();
   }
 }
