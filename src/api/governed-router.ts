@@ -4,7 +4,7 @@
 // A class rather than an object of closures: one is made per request, and its methods are shared.
 
 import type { Actor } from '../catalog/index.js';
-import { LakegateError, type StreamEvent } from '../core/index.js';
+import { LakegateError, type RerankRequest, type StreamEvent } from '../core/index.js';
 import {
   type AttemptedModel,
   answerOfHit,
@@ -224,6 +224,31 @@ class GovernedRouter implements AttemptedModel {
       await this.check(actor, modelId, 'embed');
       await this.admit(actor, modelId, record, () => estimateEmbedTokens(input.inputs));
       const result = await this.services.router.embed(modelId, input, this.options);
+      if (record) {
+        const inputTokens = result.response.usage.inputTokens;
+        this.meter?.succeeded(record, result.servedBy, this.ref, {
+          inputTokens,
+          outputTokens: 0,
+          totalTokens: inputTokens,
+        });
+      }
+      return result;
+    } catch (error) {
+      this.failed(record, error);
+      throw error;
+    }
+  }
+
+  /** A reranking call: the query and documents are its input tokens, there is no output. */
+  async rerank(modelId: string, input: Omit<RerankRequest, 'modelId'>) {
+    const actor = this.actor();
+    const record = this.begin(actor, 'rerank', modelId);
+    try {
+      await this.check(actor, modelId, 'rerank');
+      await this.admit(actor, modelId, record, () =>
+        estimateEmbedTokens([...input.documents.map(() => input.query), ...input.documents]),
+      );
+      const result = await this.services.router.rerank(modelId, input, this.options);
       if (record) {
         const inputTokens = result.response.usage.inputTokens;
         this.meter?.succeeded(record, result.servedBy, this.ref, {

@@ -25,6 +25,17 @@ export function retrievalModelsOf(services: () => ApiServices): RetrievalModels 
       });
       return result.response.embeddings;
     },
+    async rerank(actor, modelId, query, documents, options = {}) {
+      const result = await router(actor, options.requestId, options.signal).rerank(modelId, {
+        query,
+        documents: [...documents],
+      });
+      const scores = documents.map(() => Number.NEGATIVE_INFINITY);
+      for (const { index, relevanceScore } of result.response.results) {
+        if (Number.isInteger(index) && index >= 0 && index < scores.length) scores[index] = relevanceScore;
+      }
+      return scores;
+    },
     async converse(actor, modelId, input, options = {}) {
       const result = await router(actor, options.requestId, options.signal).converse(modelId, input);
       return result.response;

@@ -190,6 +190,21 @@ export interface EmbedResponse {
   usage: { inputTokens: number };
 }
 
+/** Reranking: the documents ordered by relevance to the query (Cohere / Bedrock Rerank shape). */
+export interface RerankRequest {
+  modelId: string;
+  query: string;
+  documents: string[];
+  /** Only the best `topN` come back (default: all). */
+  topN?: number;
+}
+
+export interface RerankResponse {
+  /** Best first: each document's index in the request and its relevance (higher is better). */
+  results: Array<{ index: number; relevanceScore: number }>;
+  usage: { inputTokens: number };
+}
+
 export interface CountTokensResponse {
   inputTokens: number;
 }

@@ -32,6 +32,8 @@ export type {
   InferenceConfig,
   Message,
   ReasoningBlock,
+  RerankRequest,
+  RerankResponse,
   Role,
   StopReason,
   StreamEvent,

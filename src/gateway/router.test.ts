@@ -308,6 +308,7 @@ describe('resolving a model id', () => {
       { id: 'claims-embed', kind: 'endpoint', task: 'embeddings' },
       { id: 'local/extractive', kind: 'model' },
       { id: 'local/embed', kind: 'model' },
+      { id: 'local/rerank', kind: 'model' },
     ]);
   });
 });

@@ -13,6 +13,8 @@ import {
   type EmbedResponse,
   type EndpointConfig,
   LakegateError,
+  type RerankRequest,
+  type RerankResponse,
   type RetryPolicy,
   type StreamEvent,
   type TimeoutPolicy,
@@ -194,6 +196,17 @@ export class ModelRouter {
     return this.run(modelId, options, (provider, ref, call) => {
       if (!provider.embed) throw unsupported(ref, 'embeddings');
       return provider.embed({ ...input, modelId: ref.model }, call);
+    });
+  }
+
+  async rerank(
+    modelId: string,
+    input: Omit<RerankRequest, 'modelId'>,
+    options: RouterCallOptions = {},
+  ): Promise<{ response: RerankResponse; servedBy: ServedBy }> {
+    return this.run(modelId, options, (provider, ref, call) => {
+      if (!provider.rerank) throw unsupported(ref, 'reranking');
+      return provider.rerank({ ...input, modelId: ref.model }, call);
     });
   }
 

@@ -7,6 +7,8 @@ import type {
   CountTokensResponse,
   EmbedRequest,
   EmbedResponse,
+  RerankRequest,
+  RerankResponse,
   StreamEvent,
 } from '../core/index.js';
 
@@ -44,6 +46,7 @@ export interface ModelProvider {
    */
   converseStream(request: ConverseRequest, options?: CallOptions): Promise<AsyncIterable<StreamEvent>>;
   embed?(request: EmbedRequest, options?: CallOptions): Promise<EmbedResponse>;
+  rerank?(request: RerankRequest, options?: CallOptions): Promise<RerankResponse>;
   countTokens?(request: ConverseRequest, options?: CallOptions): Promise<CountTokensResponse>;
   invokeNative?(request: NativeInvokeRequest, options?: CallOptions): Promise<NativeInvokeResponse>;
   /**

@@ -9,6 +9,7 @@ export const USAGE_OPERATIONS = [
   'converse',
   'converseStream',
   'embed',
+  'rerank',
   'countTokens',
   'invoke',
   'invokeStream',

@@ -1,4 +1,4 @@
-// The model calls retrieval makes (embedding documents and queries, generating answers), as a port the
+// The model calls retrieval makes (embedding documents and queries, reranking, generating answers), as a port the
 // surface layer fills in: there every call goes through the governed model API, so the caller's access
 // to the model, its rate limits and budgets, usage records and endpoint guardrails all apply to
 // retrieval's calls exactly as to a direct call.
@@ -24,6 +24,17 @@ export interface RetrievalModels {
     inputType: EmbeddingInputType,
     options?: ModelCallOptions,
   ): Promise<Float32Array[]>;
+  /**
+   * Relevance of each document to the query by reranking model `modelId`, as `actor`: one score per
+   * document, in document order (higher is more relevant).
+   */
+  rerank(
+    actor: Actor,
+    modelId: string,
+    query: string,
+    documents: readonly string[],
+    options?: ModelCallOptions,
+  ): Promise<number[]>;
   /** One Converse call, as `actor`. */
   converse(
     actor: Actor,

@@ -21,6 +21,13 @@ export function localRetrievalModels(): RetrievalModels & { embedCalls: number }
       const response = await provider.embed({ modelId: modelOf(modelId), inputs: [...texts], inputType });
       return response.embeddings;
     },
+    async rerank(_actor: unknown, modelId: string, query: string, documents: readonly string[]) {
+      if (!provider.rerank) throw new Error('the local provider cannot rerank');
+      const response = await provider.rerank({ modelId: modelOf(modelId), query, documents: [...documents] });
+      const scores = documents.map(() => Number.NEGATIVE_INFINITY);
+      for (const { index, relevanceScore } of response.results) scores[index] = relevanceScore;
+      return scores;
+    },
     async converse(_actor: unknown, modelId: string, input: Parameters<RetrievalModels['converse']>[2]) {
       return provider.converse({ ...input, modelId: modelOf(modelId) });
     },

@@ -61,6 +61,14 @@ export const queryIndexBody = z.strictObject({
     .optional(),
   score_threshold: z.number().optional(),
   endpoint_name: name.optional(),
+  // Databricks' shape: { model, parameters: { columns_to_rerank } }; `model` is a Lakegate model id
+  // (a serving endpoint or provider/model, e.g. local/rerank).
+  reranker: z
+    .strictObject({
+      model: z.string().min(1).max(1024),
+      parameters: z.strictObject({ columns_to_rerank: z.array(column).min(1).max(64) }),
+    })
+    .optional(),
 });
 
 export const upsertDataBody = z.strictObject({

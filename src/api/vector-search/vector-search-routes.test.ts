@@ -96,6 +96,63 @@ describe('indexes', () => {
     }
   });
 
+  it('reranks the readable candidates through the model API, reading what the caller may read', async () => {
+    type Reply = { result: { row_count: number; data_array: unknown[][] } };
+    const query = (who: 'nora' | 'owner', reranker: unknown) =>
+      ok<Reply>(
+        world.as[who]('POST', `${VS}/indexes/${INDEX}/query`, {
+          query_text: 'storm drain overflowed',
+          columns: ['id', 'region', 'note', 'ssn'],
+          num_results: 3,
+          ...(reranker === undefined ? {} : { reranker }),
+        }),
+      );
+    const reranker = { model: 'local/rerank', parameters: { columns_to_rerank: ['note'] } };
+    const reranked = await query('nora', reranker);
+    expect(reranked.result.row_count).toBe(3);
+    // nora reads the north rows only, and the ssn masked: reranking sees and returns nothing else.
+    for (const [, region, , ssn] of reranked.result.data_array) {
+      expect(region).toBe('north');
+      expect(ssn).toBe('***');
+    }
+    // The three notes with every query word come first, best relevance first, scores from the reranker.
+    const rows = reranked.result.data_array;
+    expect(rows.map((r) => String(r[2]))).toEqual(
+      rows.map(() => expect.stringContaining('storm drain overflowed')),
+    );
+    const scores = rows.map((r) => r[4] as number);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const score of scores) expect(score).toBeGreaterThan(0.5);
+    // The scores are the reranker's, not the first stage's.
+    const plain = await query('nora', undefined);
+    const firstStage = new Map(plain.result.data_array.map((r) => [r[0], r[4]]));
+    for (const [id, , , , score] of rows) if (firstStage.has(id)) expect(score).not.toBe(firstStage.get(id));
+    // Reranking on a column holding a masked value sees the mask, not the value.
+    const onSsn = await query('nora', { model: 'local/rerank', parameters: { columns_to_rerank: ['ssn'] } });
+    expect(onSsn.result.data_array.every((r) => r[3] === '***')).toBe(true);
+    // Refused: an unknown column, the vector-less text missing, a model that cannot rerank.
+    const bad = (body: unknown) => world.as.nora('POST', `${VS}/indexes/${INDEX}/query`, body);
+    expect(
+      await bad({
+        query_text: 'x',
+        reranker: { model: 'local/rerank', parameters: { columns_to_rerank: ['nope'] } },
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('nope') },
+    });
+    expect(await bad({ query_vector: Array(384).fill(0.1), reranker })).toMatchObject({
+      status: 400,
+      body: { message: expect.stringContaining('query_text') },
+    });
+    expect(
+      await bad({
+        query_text: 'x',
+        reranker: { model: 'local/embed', parameters: { columns_to_rerank: ['note'] } },
+      }),
+    ).toMatchObject({ status: 400 });
+  });
+
   it('refuses bad input in the Databricks error shape', async () => {
     const q = (body: unknown) => world.as.owner('POST', `${VS}/indexes/${INDEX}/query`, body);
     expect(await q({ query_text: 'x', num_results: 0 })).toMatchObject({

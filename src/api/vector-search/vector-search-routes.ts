@@ -179,6 +179,9 @@ export function vectorSearchRoutes(services: ApiServices): Route[] {
         ...(body.filters_json !== undefined ? { filters: body.filters_json } : {}),
         ...(body.query_type !== undefined ? { queryType: body.query_type } : {}),
         ...(body.score_threshold !== undefined ? { scoreThreshold: body.score_threshold } : {}),
+        ...(body.reranker !== undefined
+          ? { reranker: { model: body.reranker.model, columns: body.reranker.parameters.columns_to_rerank } }
+          : {}),
         // A text query is embedded through the model API: that call stops when the client goes.
         ...(body.query_text !== undefined ? { signal: ctx.signal } : {}),
         requestId: ctx.requestId,

@@ -41,11 +41,11 @@ function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 describe('createLocalProvider', () => {
-  it('is the local provider serving extractive and embed', () => {
+  it('is the local provider serving extractive, embed and rerank', () => {
     const provider = createLocalProvider();
     expect(provider.name).toBe('local');
     expect(provider.specVersion).toBe(PROVIDER_SPEC_VERSION);
-    expect(provider.listModels?.()).toEqual(['extractive', 'embed']);
+    expect(provider.listModels?.()).toEqual(['extractive', 'embed', 'rerank']);
     expect(createLocalProvider({ name: 'offline' }).name).toBe('offline');
   });
 

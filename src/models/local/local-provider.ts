@@ -1,5 +1,6 @@
-// Lakegate's built-in offline models. Neither is a language model, and nothing here pretends otherwise:
-// `extractive` quotes the request's own text with citations (or refuses), `embed` hashes lexical features.
+// Lakegate's built-in offline models. None is a language model, and nothing here pretends otherwise:
+// `extractive` quotes the request's own text with citations (or refuses), `embed` hashes lexical features,
+// `rerank` orders candidates by lexical coverage of the query (lexical-reranker.ts).
 // They let `lakegate up` work with no credentials and give tests a fast, deterministic provider.
 
 import type {
@@ -8,6 +9,8 @@ import type {
   CountTokensResponse,
   EmbedRequest,
   EmbedResponse,
+  RerankRequest,
+  RerankResponse,
   StreamEvent,
 } from '../../core/index.js';
 import { LakegateError } from '../../core/index.js';
@@ -22,6 +25,7 @@ import {
   MAX_EMBED_DIMENSIONS,
   MIN_EMBED_DIMENSIONS,
 } from './hashed-embedding.js';
+import { lexicalRelevance } from './lexical-reranker.js';
 import { extractiveWarnings } from './request-warnings.js';
 import { estimateTokens } from './token-estimate.js';
 
@@ -32,7 +36,7 @@ export interface LocalProviderOptions {
   embedDimensions?: number;
 }
 
-export const LOCAL_MODEL_IDS = ['extractive', 'embed'] as const;
+export const LOCAL_MODEL_IDS = ['extractive', 'embed', 'rerank'] as const;
 export type LocalModelId = (typeof LOCAL_MODEL_IDS)[number];
 
 function isValidDimension(value: number): boolean {
@@ -130,6 +134,21 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ModelPr
         return hashedEmbedding(input, dimensions);
       });
       return { embeddings, usage: { inputTokens } };
+    },
+
+    async rerank(request: RerankRequest, callOptions?: CallOptions): Promise<RerankResponse> {
+      throwIfAborted(callOptions?.signal);
+      resolve(request.modelId, 'rerank', 'rerank');
+      const relevance = lexicalRelevance(request.query, request.documents);
+      // Best first; equal relevance keeps the first stage's order.
+      const results = relevance
+        .map((relevanceScore, index) => ({ index, relevanceScore }))
+        .sort((a, b) => b.relevanceScore - a.relevanceScore || a.index - b.index)
+        .slice(0, request.topN ?? relevance.length);
+      const inputTokens =
+        estimateTokens(request.query) * request.documents.length +
+        request.documents.reduce((sum, document) => sum + estimateTokens(document), 0);
+      return { results, usage: { inputTokens } };
     },
 
     async countTokens(request: ConverseRequest, callOptions?: CallOptions): Promise<CountTokensResponse> {

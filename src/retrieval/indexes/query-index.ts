@@ -33,6 +33,11 @@ export interface IndexQuery {
   queryType?: QueryType;
   /** Hits scoring lower are dropped. */
   scoreThreshold?: number;
+  /**
+   * Reorders the best readable candidates by a reranking model (through the model API, as the caller):
+   * each candidate's text is the values of `columns`, as the caller reads them. Needs `queryText`.
+   */
+  reranker?: { model: string; columns: string[] };
   requestId?: string;
   signal?: AbortSignal;
 }
@@ -47,6 +52,8 @@ export interface IndexQueryResult {
 }
 
 export const MAX_RESULTS = 1000;
+/** How many readable candidates a reranker sees (num_results if that is more). */
+export const RERANK_CANDIDATES = 50;
 /** Candidates asked of the engine at most, whatever num_results is. */
 const MAX_CANDIDATES = 10_000;
 const GROWTH = 4;
@@ -144,6 +151,59 @@ async function queryVectorOf(
   return Array.from(vector);
 }
 
+/** The reranker's columns, checked: columns of the index, not its vector. */
+function rerankColumnsOf(definition: IndexDefinition, query: IndexQuery): IndexColumn[] {
+  const reranker = query.reranker!;
+  if (typeof reranker.model !== 'string' || reranker.model.trim() === '')
+    throw validationError('reranker.model must name a reranking model.');
+  if (!Array.isArray(reranker.columns) || reranker.columns.length === 0)
+    throw validationError('reranker.parameters.columns_to_rerank must list at least one column.');
+  if (!query.queryText)
+    throw validationError('A reranker needs query_text: it compares texts with the query.');
+  return reranker.columns.map((name) => {
+    const found = definition.columns.find((c) => c.name.toLowerCase() === String(name).toLowerCase());
+    if (!found || found.name === definition.vectorColumn)
+      throw validationError(`"${name}" is not a text column of the index, so it cannot be reranked on.`);
+    return found;
+  });
+}
+
+/**
+ * Reorders candidates by the reranking model's relevance (ties keep the first stage's order) and cuts to
+ * k; the relevance becomes each result's score.
+ */
+async function rerankCandidates<T>(
+  ctx: QueryContext,
+  actor: Actor,
+  query: IndexQuery,
+  candidates: readonly T[],
+  textOf: (candidate: T) => string,
+  k: number,
+): Promise<Array<{ candidate: T; score: number }>> {
+  if (candidates.length === 0) return [];
+  const scores = await ctx.models.rerank(
+    actor,
+    query.reranker!.model,
+    query.queryText!,
+    candidates.map(textOf),
+    {
+      ...(query.requestId ? { requestId: query.requestId } : {}),
+      signal: query.signal ?? new AbortController().signal,
+    },
+  );
+  return candidates
+    .map((candidate, i) => ({ candidate, score: scores[i] ?? Number.NEGATIVE_INFINITY, i }))
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .slice(0, k)
+    .map(({ candidate, score }) => ({ candidate, score }));
+}
+
+const rerankText = (values: readonly unknown[]): string =>
+  values
+    .filter((value) => value !== null && value !== undefined)
+    .map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
+    .join('\n');
+
 export async function queryIndex(
   ctx: QueryContext,
   actor: Actor,
@@ -160,6 +220,9 @@ export async function queryIndex(
     throw validationError('score_threshold must be a number.');
   }
   const columns = checkedColumns(definition, query.columns);
+  const rerankColumns = query.reranker === undefined ? [] : rerankColumnsOf(definition, query);
+  // With a reranker, the first stage gathers more readable candidates than will be returned.
+  const wanted = query.reranker === undefined ? k : Math.min(MAX_RESULTS, Math.max(k, RERANK_CANDIDATES));
   const filters = compileFiltersJson(query.filters, definition.columns);
   if (queryType !== 'ANN' && !definition.textColumn) {
     throw validationError(`query_type ${queryType} needs an index with an embedding source (text) column.`);
@@ -181,7 +244,18 @@ export async function queryIndex(
 
   if (definition.indexType === 'DIRECT_ACCESS') {
     // No source table: the index is the data, and its securable's grants are the whole check.
-    const hits = (await search(k)).filter((h) => threshold === undefined || h.score >= threshold);
+    let hits = (await search(wanted)).filter((h) => threshold === undefined || h.score >= threshold);
+    if (query.reranker !== undefined) {
+      const reranked = await rerankCandidates(
+        ctx,
+        actor,
+        query,
+        hits,
+        (h) => rerankText(rerankColumns.map((c) => h.metadata[c.name])),
+        k,
+      );
+      hits = reranked.map(({ candidate, score }) => ({ ...candidate, score }));
+    }
     return {
       queryType,
       columns: resultColumns,
@@ -190,17 +264,18 @@ export async function queryIndex(
     };
   }
 
-  // The caller's read covers the returned columns and the filtered ones (for the re-check).
+  // The caller's read covers the returned columns, the filtered ones (for the re-check) and those a
+  // reranker reads (as the caller sees them: a masked value is reranked masked).
   const read = [...columns];
-  for (const name of filters.columns) {
+  for (const name of [...filters.columns, ...rerankColumns.map((c) => c.name)]) {
     if (!read.some((c) => c.name === name)) read.push(definition.columns.find((c) => c.name === name)!);
   }
   const recheck = filters.filter ? compileMetadataFilter(filters.filter) : undefined;
   const source = definition.source!;
   const readable = new Map<string, Json[] | null>();
-  const cap = Math.min(MAX_CANDIDATES, Math.max(k * 64, 256));
+  const cap = Math.min(MAX_CANDIDATES, Math.max(wanted * 64, 256));
   const shareKey = `${actor.principalId}|${source.id}|${filters.filter ? 'filtered' : ''}`;
-  let size = firstFetch(k, ctx.readableShare?.get(shareKey), cap);
+  let size = firstFetch(wanted, ctx.readableShare?.get(shareKey), cap);
   let readCount = 0;
   let readableCount = 0;
   let kept: Array<{ hit: VectorHit; values: Json[] }> = [];
@@ -228,14 +303,29 @@ export async function queryIndex(
     for (const hit of scored) {
       const values = readable.get(hit.id);
       if (values) kept.push({ hit, values });
-      if (kept.length === k) break;
+      if (kept.length === wanted) break;
     }
     // Enough, or the engine has nothing more (fewer hits than asked, or the rest score too low), or the cap.
     const exhausted = hits.length < size || scored.length < hits.length;
-    if (kept.length >= k || exhausted || size >= cap) break;
+    if (kept.length >= wanted || exhausted || size >= cap) break;
     size = Math.min(cap, size * GROWTH);
   }
   if (readCount > 0) ctx.readableShare?.set(shareKey, readableCount / readCount);
+  if (query.reranker !== undefined) {
+    const indexOf = new Map(read.map((c, i) => [c.name, i]));
+    const reranked = await rerankCandidates(
+      ctx,
+      actor,
+      query,
+      kept,
+      ({ values }) => rerankText(rerankColumns.map((c) => values[indexOf.get(c.name)!])),
+      k,
+    );
+    kept = reranked.map(({ candidate, score }) => ({
+      hit: { ...candidate.hit, score },
+      values: candidate.values,
+    }));
+  }
   return {
     queryType,
     columns: resultColumns,

@@ -32,6 +32,8 @@ export function countingModels(): CountingModels {
       else models.documentTexts += texts.length;
       return local.embed(actor, modelId, texts, inputType, options);
     },
+    rerank: (actor, modelId, query, documents, options) =>
+      local.rerank(actor, modelId, query, documents, options),
     converse: (actor, modelId, input, options) => local.converse(actor, modelId, input, options),
   };
   return models;
