@@ -18,7 +18,25 @@ const vectorSearch = z
     numberOfResults: z.number().int().min(1).max(100).optional(),
     overrideSearchType: z.enum(['HYBRID', 'SEMANTIC']).optional(),
     filter: z.record(z.string(), z.unknown()).optional(),
-    rerankingConfiguration: z.unknown().optional(),
+    rerankingConfiguration: z
+      .object({
+        type: z.literal('BEDROCK_RERANKING_MODEL'),
+        bedrockRerankingConfiguration: z
+          .object({
+            modelConfiguration: z
+              .object({
+                // A Lakegate model id: a serving endpoint or provider/model (e.g. local/rerank).
+                modelArn: z.string().min(1).max(2048),
+                additionalModelRequestFields: z.unknown().optional(),
+              })
+              .strict(),
+            numberOfRerankedResults: z.number().int().min(1).max(100).optional(),
+            metadataConfiguration: z.unknown().optional(),
+          })
+          .strict(),
+      })
+      .strict()
+      .optional(),
     implicitFilterConfiguration: z.unknown().optional(),
   })
   .strict();
@@ -93,9 +111,15 @@ function unsupported(field: string, why: string): never {
 }
 
 function retrievalOf(text: string, search: VectorSearch | undefined, at: string): RetrieveRequest {
-  if (search?.rerankingConfiguration !== undefined) {
-    unsupported(`${at}.rerankingConfiguration`, 'results are ranked by the engine (vectors, or hybrid RRF).');
-  }
+  const reranking = search?.rerankingConfiguration?.bedrockRerankingConfiguration;
+  const rerankAt = `${at}.rerankingConfiguration.bedrockRerankingConfiguration`;
+  if (reranking?.metadataConfiguration !== undefined)
+    unsupported(`${rerankAt}.metadataConfiguration`, 'the reranker reads the chunk text only.');
+  if (reranking?.modelConfiguration.additionalModelRequestFields !== undefined)
+    unsupported(
+      `${rerankAt}.modelConfiguration.additionalModelRequestFields`,
+      'reranking models take no extra fields.',
+    );
   if (search?.implicitFilterConfiguration !== undefined) {
     unsupported(`${at}.implicitFilterConfiguration`, 'give the filter explicitly in `filter`.');
   }
@@ -104,6 +128,16 @@ function retrievalOf(text: string, search: VectorSearch | undefined, at: string)
     ...(search?.numberOfResults !== undefined ? { numberOfResults: search.numberOfResults } : {}),
     ...(search?.overrideSearchType ? { searchType: search.overrideSearchType } : {}),
     ...(search?.filter !== undefined ? { filter: search.filter } : {}),
+    ...(reranking
+      ? {
+          reranking: {
+            modelId: reranking.modelConfiguration.modelArn,
+            ...(reranking.numberOfRerankedResults !== undefined
+              ? { numberOfRerankedResults: reranking.numberOfRerankedResults }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 

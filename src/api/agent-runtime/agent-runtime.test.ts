@@ -58,6 +58,46 @@ describe('Retrieve', () => {
     client.destroy();
   });
 
+  it('reranks the chunks it found through a reranking model (rerankingConfiguration)', async () => {
+    const client = kb.agent(kb.tokens.analyst!);
+    const search = (reranking: boolean) =>
+      client.send(
+        new RetrieveCommand({
+          knowledgeBaseId: KB,
+          retrievalQuery: { text: 'Who must visit a flooded basement and when?' },
+          retrievalConfiguration: {
+            vectorSearchConfiguration: {
+              numberOfResults: 5,
+              ...(reranking
+                ? {
+                    rerankingConfiguration: {
+                      type: 'BEDROCK_RERANKING_MODEL' as const,
+                      bedrockRerankingConfiguration: {
+                        modelConfiguration: { modelArn: 'local/rerank' },
+                        numberOfRerankedResults: 2,
+                      },
+                    },
+                  }
+                : {}),
+            },
+          },
+        }),
+      );
+    const plain = (await search(false)).retrievalResults ?? [];
+    const reranked = (await search(true)).retrievalResults ?? [];
+    expect(reranked).toHaveLength(2);
+    expect(reranked[0]!.content?.text).toContain('adjuster must visit');
+    // The reranked ones are among the chunks found, with the reranker's relevance as their score.
+    const found = new Set(plain.map((r) => r.content?.text));
+    for (const result of reranked) expect(found.has(result.content?.text)).toBe(true);
+    expect(reranked[0]!.score!).toBeGreaterThanOrEqual(reranked[1]!.score!);
+    expect(reranked[0]!.score!).toBeLessThan(1);
+    expect(reranked[0]!.score).not.toBe(
+      plain.find((r) => r.content?.text === reranked[0]!.content?.text)?.score,
+    );
+    client.destroy();
+  });
+
   it('applies Bedrock filters and both search types', async () => {
     const client = kb.agent(kb.tokens.analyst!);
     for (const overrideSearchType of ['HYBRID', 'SEMANTIC'] as const) {
@@ -125,7 +165,10 @@ describe('Retrieve', () => {
             vectorSearchConfiguration: {
               rerankingConfiguration: {
                 type: 'BEDROCK_RERANKING_MODEL',
-                bedrockRerankingConfiguration: { modelConfiguration: { modelArn: 'm' } },
+                bedrockRerankingConfiguration: {
+                  modelConfiguration: { modelArn: 'local/rerank' },
+                  metadataConfiguration: { selectionMode: 'ALL' },
+                },
               },
             },
           },
@@ -133,7 +176,7 @@ describe('Retrieve', () => {
       ),
     );
     expect(reranking).toBeInstanceOf(ValidationException);
-    expect(reranking.message).toMatch(/rerankingConfiguration is not supported/);
+    expect(reranking.message).toMatch(/metadataConfiguration is not supported/);
     const novolume = kb.agent(kb.tokens.novolume!);
     const denied = await thrown(
       novolume.send(new RetrieveCommand({ knowledgeBaseId: KB, retrievalQuery: { text: 'flood' } })),

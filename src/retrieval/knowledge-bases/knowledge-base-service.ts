@@ -230,6 +230,7 @@ export class KnowledgeBases {
     this.audit(actor, 'knowledgeBases.retrieve', kb, 'allow', {
       searchType: checked.searchType,
       numberOfResults: checked.numberOfResults,
+      ...(checked.reranking ? { rerankingModel: checked.reranking.modelId } : {}),
       returned: chunks.map((c) => ({ document: c.documentPath, chunk: c.chunkId })),
     });
     return chunks;
@@ -251,6 +252,7 @@ export class KnowledgeBases {
     this.audit(actor, 'knowledgeBases.retrieveAndGenerate', kb, 'allow', {
       searchType: checked.searchType,
       numberOfResults: checked.numberOfResults,
+      ...(checked.reranking ? { rerankingModel: checked.reranking.modelId } : {}),
       modelId: request.modelId,
       returned: chunks.map((c) => ({ document: c.documentPath, chunk: c.chunkId })),
     });
@@ -392,13 +394,27 @@ export class KnowledgeBases {
     if (!vector) {
       throw new LakegateError('MODEL_UPSTREAM_BAD_RESPONSE', 'The embedding model returned no vector.');
     }
-    return searchChunks(index, {
+    const chunks = await searchChunks(index, {
       vector,
       text: request.text,
       numberOfResults: request.numberOfResults,
       searchType: request.searchType,
       ...(filter ? { filter } : {}),
     });
+    if (request.reranking === undefined || chunks.length === 0) return chunks;
+    // Only chunks the caller may read were found; the reranker sees those, as the caller.
+    const relevance = await this.models.rerank(
+      actor,
+      request.reranking.modelId,
+      request.text,
+      chunks.map((chunk) => chunk.text),
+      options,
+    );
+    return chunks
+      .map((chunk, i) => ({ chunk, score: relevance[i] ?? Number.NEGATIVE_INFINITY, i }))
+      .sort((a, b) => b.score - a.score || a.i - b.i)
+      .slice(0, request.reranking.numberOfRerankedResults)
+      .map(({ chunk, score }) => ({ ...chunk, score }));
   }
 
   private async indexOf(kb: Securable): Promise<VectorIndex | undefined> {

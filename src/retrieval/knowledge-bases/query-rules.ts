@@ -15,6 +15,11 @@ export interface RetrieveRequest {
   filter?: unknown;
   /** Default HYBRID (vectors and BM25): with offline embedders lexical matching carries much of the recall. */
   searchType?: SearchType;
+  /**
+   * Bedrock's reranking: the `numberOfResults` chunks found are reordered by model `modelId` (through the
+   * model API, as the caller) and the best `numberOfRerankedResults` (default: all) come back.
+   */
+  reranking?: { modelId: string; numberOfRerankedResults?: number };
 }
 
 export interface CheckedRequest {
@@ -22,6 +27,7 @@ export interface CheckedRequest {
   numberOfResults: number;
   searchType: SearchType;
   filter?: MetadataFilter;
+  reranking?: { modelId: string; numberOfRerankedResults: number };
 }
 
 const MAX_QUERY_CHARS = 20_000;
@@ -41,9 +47,22 @@ export function checkRetrieveRequest(request: RetrieveRequest): CheckedRequest {
   if (searchType !== 'HYBRID' && searchType !== 'SEMANTIC') {
     throw validationError('The search type must be HYBRID or SEMANTIC.');
   }
-  if (request.filter === undefined) return { text, numberOfResults, searchType };
+  const checked: CheckedRequest = { text, numberOfResults, searchType };
+  if (request.reranking !== undefined) {
+    const { modelId, numberOfRerankedResults = numberOfResults } = request.reranking;
+    if (typeof modelId !== 'string' || modelId.trim() === '')
+      throw validationError('The reranking model is missing (modelConfiguration.modelArn).');
+    if (
+      !Number.isInteger(numberOfRerankedResults) ||
+      numberOfRerankedResults < 1 ||
+      numberOfRerankedResults > 100
+    )
+      throw validationError('numberOfRerankedResults must be a whole number from 1 to 100.');
+    checked.reranking = { modelId, numberOfRerankedResults };
+  }
+  if (request.filter === undefined) return checked;
   compileMetadataFilter(request.filter);
-  return { text, numberOfResults, searchType, filter: request.filter as MetadataFilter };
+  return { ...checked, filter: request.filter as MetadataFilter };
 }
 
 export async function requireReadVolume(catalog: Catalog, actor: Actor, volumeName: string): Promise<void> {
