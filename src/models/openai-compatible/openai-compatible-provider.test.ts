@@ -50,6 +50,42 @@ const ask: ConverseRequest = {
 };
 
 describe('OpenAI-compatible presets', () => {
+  it('vllm: reranks through /v1/rerank, best first, with its token usage', async () => {
+    const vllm = preset('vllm');
+    server.enqueue({ body: await text('vllm-rerank.json'), headers: { 'content-type': 'application/json' } });
+    const documents = [
+      'Kitchen fires are reported to the fire service.',
+      'The adjuster visits a flooded basement within two working days.',
+      'Storm damage to roofs needs photos.',
+    ];
+    const response = await vllm.rerank!({
+      modelId: 'BAAI/bge-reranker-base',
+      query: 'who visits a flooded basement',
+      documents,
+      topN: 3,
+    });
+    const request = server.lastRequest();
+    expect(request.url).toBe('/v1/rerank');
+    expect(request.json).toEqual({
+      model: 'BAAI/bge-reranker-base',
+      query: 'who visits a flooded basement',
+      documents,
+      top_n: 3,
+    });
+    expect(response.results.map((r) => r.index)).toEqual([1, 2, 0]);
+    expect(response.results[0]!.relevanceScore).toBeCloseTo(0.998, 3);
+    expect(response.usage).toEqual({ inputTokens: 53 });
+    // A server without the endpoint, and one that names a document that is not there.
+    server.enqueue({ status: 404, body: { object: 'error', message: 'Not Found', code: 404 } });
+    await expect(vllm.rerank!({ modelId: 'm', query: 'q', documents: ['a'] })).rejects.toMatchObject({
+      name: 'LakegateError',
+    });
+    server.enqueue({ body: { results: [{ index: 5, relevance_score: 0.5 }] } });
+    await expect(vllm.rerank!({ modelId: 'm', query: 'q', documents: ['a'] })).rejects.toMatchObject({
+      code: 'MODEL_UPSTREAM_BAD_RESPONSE',
+    });
+  });
+
   it('vllm: max_tokens, no key, and reasoning_content as a reasoning block', async () => {
     const vllm = preset('vllm');
     server.enqueue({

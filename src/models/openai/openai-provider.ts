@@ -2,7 +2,13 @@
 // (vLLM, Ollama, llama.cpp, Groq, ...): their differences are options here, not forks of this code.
 
 import type { Dispatcher } from 'undici';
-import type { ConverseRequest, ConverseResponse, EmbedRequest, StreamEvent } from '../../core/index.js';
+import type {
+  ConverseRequest,
+  ConverseResponse,
+  EmbedRequest,
+  RerankRequest,
+  StreamEvent,
+} from '../../core/index.js';
 import {
   createUpstreamAgent,
   ensureOk,
@@ -19,7 +25,8 @@ import { buildOpenAIChatBody, type ChatBodySettings, type MaxTokensField } from 
 import { isCommonChatCompletion } from './fast-openai-shapes.js';
 import { buildOpenAIEmbeddingsBody, parseOpenAIEmbeddings } from './openai-embeddings.js';
 import { openAIErrorMessage } from './openai-error.js';
-import { chatCompletionSchema, embeddingsResponseSchema } from './openai-schemas.js';
+import { buildRerankBody, parseRerank } from './openai-rerank.js';
+import { chatCompletionSchema, embeddingsResponseSchema, rerankResponseSchema } from './openai-schemas.js';
 import { parseOpenAIChatResponse } from './parse-openai-chat-response.js';
 import { translateOpenAIStream } from './translate-openai-stream.js';
 
@@ -140,6 +147,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
         request,
         await readJsonBody(name, response, embeddingsResponseSchema),
       );
+    },
+
+    async rerank(request: RerankRequest, callOptions?: CallOptions) {
+      if (request.documents.length === 0) return { results: [], usage: { inputTokens: 0 } };
+      const response = await post('/rerank', buildRerankBody(request), callOptions);
+      return parseRerank(name, request, await readJsonBody(name, response, rerankResponseSchema));
     },
 
     listModels: () => models,

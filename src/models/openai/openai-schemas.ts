@@ -100,3 +100,10 @@ export const embeddingsResponseSchema = z.object({
   usage: z.object({ prompt_tokens: z.number().nullish() }).nullish(),
 });
 export type EmbeddingsResponse = z.infer<typeof embeddingsResponseSchema>;
+
+/** The `/rerank` answer of OpenAI-compatible servers (vLLM, llama.cpp, Jina, Together; Cohere's v2). */
+export const rerankResponseSchema = z.object({
+  results: z.array(z.object({ index: z.number().int(), relevance_score: z.number() })),
+  usage: z.object({ total_tokens: z.number().nullish(), prompt_tokens: z.number().nullish() }).nullish(),
+});
+export type RerankResponseBody = z.infer<typeof rerankResponseSchema>;
