@@ -4,6 +4,7 @@
 import type { Actor } from '../../catalog/index.js';
 import { LakegateError } from '../../core/index.js';
 import type { KnowledgeBases } from '../../retrieval/index.js';
+import { governedRouter } from '../governed-router.js';
 import type { RequestContext } from '../http/context.js';
 import { sendJson } from '../http/respond.js';
 import type { Route } from '../http/route.js';
@@ -11,6 +12,9 @@ import { jsonBody, parseOrThrow } from '../http/validate.js';
 import type { ApiServices } from '../services.js';
 import { agentRuntimeSurface } from './agent-runtime-error.js';
 import {
+  rerankBody,
+  rerankCallOf,
+  rerankResponseOf,
   retrieveAndGenerateBody,
   retrieveAndGenerateRequestOf,
   retrieveAndGenerateResponseOf,
@@ -70,6 +74,24 @@ export function agentRuntimeRoutes(services: ApiServices): Route[] {
           },
         );
         reply(ctx, retrieveAndGenerateResponseOf(answer));
+      },
+    },
+    {
+      // Bedrock's Rerank: inline documents ordered by a reranking model, through the governed model API
+      // (QUERY on the model's serving endpoint, limits, usage), so no knowledge base is involved.
+      method: 'POST',
+      path: '/rerank',
+      surface: agentRuntimeSurface,
+      async handle(ctx) {
+        const body = parseOrThrow(rerankBody, jsonBody(ctx.body));
+        const { modelId, ...input } = rerankCallOf(body);
+        const router = governedRouter(services, {
+          principal: callerOf(ctx),
+          requestId: ctx.requestId,
+          signal: ctx.signal,
+        });
+        const result = await router.rerank(modelId, input);
+        reply(ctx, rerankResponseOf(body, result.response.results));
       },
     },
   ];

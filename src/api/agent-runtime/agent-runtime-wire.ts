@@ -248,3 +248,104 @@ export function retrieveAndGenerateResponseOf(answer: GeneratedAnswer) {
     ...(answer.guardrailIntervened ? { guardrailAction: 'INTERVENED' } : {}),
   };
 }
+
+// ---- Rerank (POST /rerank): documents given inline, ordered by a reranking model -----------------------
+
+const rerankDocument = z
+  .object({
+    type: z.enum(['TEXT', 'JSON']),
+    textDocument: z
+      .object({ text: z.string().max(100_000).optional() })
+      .strict()
+      .optional(),
+    jsonDocument: z.unknown().optional(),
+  })
+  .strict();
+
+export const rerankBody = z
+  .object({
+    queries: z
+      .array(
+        z
+          .object({
+            type: z.literal('TEXT'),
+            textQuery: z.object({ text: z.string().min(1).max(32_000) }).strict(),
+          })
+          .strict(),
+      )
+      .length(1),
+    sources: z
+      .array(z.object({ type: z.literal('INLINE'), inlineDocumentSource: rerankDocument }).strict())
+      .min(1)
+      .max(1000),
+    rerankingConfiguration: z
+      .object({
+        type: z.literal('BEDROCK_RERANKING_MODEL'),
+        bedrockRerankingConfiguration: z
+          .object({
+            numberOfResults: z.number().int().min(1).max(1000).optional(),
+            modelConfiguration: z
+              .object({
+                // A Lakegate model id: a serving endpoint or provider/model (e.g. local/rerank).
+                modelArn: z.string().min(1).max(2048),
+                additionalModelRequestFields: z.unknown().optional(),
+              })
+              .strict(),
+          })
+          .strict(),
+      })
+      .strict(),
+    nextToken: z.string().optional(),
+  })
+  .strict();
+
+export interface RerankCall {
+  modelId: string;
+  query: string;
+  documents: string[];
+  topN?: number;
+}
+
+/** The text a reranking model reads for a document: its text, or its JSON written out. */
+function rerankTextOf(document: z.infer<typeof rerankDocument>, at: string): string {
+  if (document.type === 'TEXT') {
+    if (typeof document.textDocument?.text !== 'string')
+      throw validationError(`${at}.textDocument.text is required for a TEXT document.`);
+    return document.textDocument.text;
+  }
+  if (document.jsonDocument === undefined)
+    throw validationError(`${at}.jsonDocument is required for a JSON document.`);
+  return JSON.stringify(document.jsonDocument);
+}
+
+export function rerankCallOf(body: z.infer<typeof rerankBody>): RerankCall {
+  if (body.nextToken !== undefined) unsupported('nextToken', 'results come in one page.');
+  const config = body.rerankingConfiguration.bedrockRerankingConfiguration;
+  if (config.modelConfiguration.additionalModelRequestFields !== undefined) {
+    unsupported(
+      'rerankingConfiguration.bedrockRerankingConfiguration.modelConfiguration.additionalModelRequestFields',
+      'reranking models take no extra fields.',
+    );
+  }
+  return {
+    modelId: config.modelConfiguration.modelArn,
+    query: body.queries[0]!.textQuery.text,
+    documents: body.sources.map((source, i) =>
+      rerankTextOf(source.inlineDocumentSource, `sources[${i}].inlineDocumentSource`),
+    ),
+    ...(config.numberOfResults !== undefined ? { topN: config.numberOfResults } : {}),
+  };
+}
+
+export function rerankResponseOf(
+  body: z.infer<typeof rerankBody>,
+  results: ReadonlyArray<{ index: number; relevanceScore: number }>,
+): unknown {
+  return {
+    results: results.map(({ index, relevanceScore }) => ({
+      index,
+      relevanceScore,
+      document: body.sources[index]?.inlineDocumentSource,
+    })),
+  };
+}

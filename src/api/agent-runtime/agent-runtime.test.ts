@@ -4,6 +4,7 @@
 
 import {
   AccessDeniedException,
+  RerankCommand,
   ResourceNotFoundException,
   RetrieveAndGenerateCommand,
   RetrieveCommand,
@@ -304,5 +305,71 @@ describe('knowledge-base admin API', () => {
     });
     expect((await kb.call(admin, 'DELETE', `${base}/main.docs.theft`)).status).toBe(200);
     expect((await kb.call(admin, 'GET', `${base}/main.docs.theft`)).status).toBe(404);
+  });
+});
+
+describe('Rerank', () => {
+  const rerank = (numberOfResults?: number, modelArn = 'local/rerank') =>
+    new RerankCommand({
+      queries: [{ type: 'TEXT', textQuery: { text: 'who visits a flooded basement' } }],
+      sources: [
+        {
+          type: 'INLINE',
+          inlineDocumentSource: {
+            type: 'TEXT',
+            textDocument: { text: 'Kitchen fires go to the fire service.' },
+          },
+        },
+        {
+          type: 'INLINE',
+          inlineDocumentSource: {
+            type: 'TEXT',
+            textDocument: { text: 'An adjuster visits a flooded basement within two days.' },
+          },
+        },
+        {
+          type: 'INLINE',
+          inlineDocumentSource: { type: 'JSON', jsonDocument: { note: 'basement damp', region: 'north' } },
+        },
+      ],
+      rerankingConfiguration: {
+        type: 'BEDROCK_RERANKING_MODEL',
+        bedrockRerankingConfiguration: {
+          modelConfiguration: { modelArn },
+          ...(numberOfResults === undefined ? {} : { numberOfResults }),
+        },
+      },
+    });
+
+  it('orders inline documents by a reranking model, through the model API, for the official client', async () => {
+    const client = kb.agent(kb.tokens.analyst!);
+    const response = await client.send(rerank());
+    const results = response.results ?? [];
+    expect(results.map((r) => r.index)).toEqual([1, 2, 0]);
+    expect(results[0]!.relevanceScore!).toBeGreaterThan(results[1]!.relevanceScore!);
+    expect(results[0]!.document?.textDocument?.text).toContain('adjuster visits');
+    expect(results[1]!.document?.jsonDocument).toEqual({ note: 'basement damp', region: 'north' });
+    const top = await client.send(rerank(1));
+    expect(top.results?.map((r) => r.index)).toEqual([1]);
+    client.destroy();
+  });
+
+  it('needs QUERY on the model, and refuses a model that cannot rerank', async () => {
+    const stranger = kb.agent(kb.tokens.stranger!);
+    const permissions = '/api/2.1/unity-catalog/permissions/serving_endpoint/local';
+    const change = (key: 'add' | 'remove') =>
+      kb.call(kb.tokens.admin!, 'PATCH', permissions, {
+        changes: [{ principal: 'stranger', [key]: ['QUERY'] }],
+      });
+    expect((await change('remove')).status).toBe(200);
+    try {
+      const denied = await thrown(stranger.send(rerank()));
+      expect(denied.name).toMatch(/AccessDeniedException|ResourceNotFoundException/);
+    } finally {
+      expect((await change('add')).status).toBe(200);
+    }
+    const wrong = await thrown(stranger.send(rerank(undefined, 'local/embed')));
+    expect(wrong).toBeInstanceOf(ValidationException);
+    stranger.destroy();
   });
 });
