@@ -98,6 +98,24 @@ describe('lakegate vs', () => {
       'json',
     );
     expect(JSON.parse(filtered.stdout).result.data_array.map((r: unknown[]) => r[0])).toEqual([3]);
+    const reranked = await ana(
+      'vs',
+      'query',
+      'ins.claims.notes_idx',
+      'hail roof',
+      '--columns',
+      'id,note',
+      '--rerank',
+      'local/rerank',
+      '--rerank-columns',
+      'note',
+      '-o',
+      'json',
+    );
+    const rows = JSON.parse(reranked.stdout).result.data_array as unknown[][];
+    expect(String(rows[0]![1])).toContain('hail broke the roof tiles');
+    expect(rows[0]![2] as number).toBeLessThan(1);
+    expect((await ana('vs', 'query', 'ins.claims.notes_idx', 'x', '--rerank', 'local/rerank')).code).toBe(2);
   });
 
   it('syncs on demand, refuses bad usage (exit 2) and reports server errors (exit 1)', async () => {

@@ -25,7 +25,7 @@ export const VS_USAGE = `Usage: lakegate vs <subcommand> [options]
   get <index>                             its spec and sync status (rows, version, last error)
   sync <index>                            sync now (owner or MANAGE), then show the status
   query <index> "<text>" [-n <1..1000>] [--columns <a,b>] [--type ANN|HYBRID|FULL_TEXT]
-        [--filter '<filters_json>'] [--threshold <score>]
+        [--filter '<filters_json>'] [--threshold <score>] [--rerank <model> --rerank-columns <a,b>]
                                           the best-matching rows you may read, score last
   delete <index>                          delete it and its vectors
 
@@ -221,6 +221,8 @@ export function vectorSearchCommand(runtime: CliRuntime, args: string[]): Promis
           type: { type: 'string' },
           filter: { type: 'string' },
           threshold: { type: 'string' },
+          rerank: { type: 'string' },
+          'rerank-columns': { type: 'string' },
         },
         VS_USAGE,
       );
@@ -245,6 +247,9 @@ export function vectorSearchCommand(runtime: CliRuntime, args: string[]): Promis
         }
       }
       const columns = listOption(values.columns);
+      const rerankColumns = listOption(values['rerank-columns']);
+      if ((values.rerank === undefined) !== (rerankColumns === undefined))
+        throw usageError('--rerank and --rerank-columns go together', VS_USAGE);
       const body = await ctx.client.post<WireQuery>(`${indexPath(name!)}/query`, {
         query_text: text,
         ...(n !== undefined ? { num_results: n } : {}),
@@ -252,6 +257,9 @@ export function vectorSearchCommand(runtime: CliRuntime, args: string[]): Promis
         ...(type ? { query_type: type } : {}),
         ...(values.filter !== undefined ? { filters_json: values.filter } : {}),
         ...(threshold !== undefined ? { score_threshold: threshold } : {}),
+        ...(values.rerank !== undefined && rerankColumns
+          ? { reranker: { model: values.rerank, parameters: { columns_to_rerank: rerankColumns } } }
+          : {}),
       });
       ctx.emit(body, () =>
         renderTable(
