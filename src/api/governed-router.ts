@@ -224,19 +224,26 @@ class GovernedRouter implements AttemptedModel {
       await this.check(actor, modelId, 'embed');
       await this.admit(actor, modelId, record, () => estimateEmbedTokens(input.inputs));
       const result = await this.services.router.embed(modelId, input, this.options);
-      if (record) {
-        const inputTokens = result.response.usage.inputTokens;
-        this.meter?.succeeded(record, result.servedBy, this.ref, {
-          inputTokens,
-          outputTokens: 0,
-          totalTokens: inputTokens,
-        });
-      }
+      this.succeededOnInput(record, result);
       return result;
     } catch (error) {
       this.failed(record, error);
       throw error;
     }
+  }
+
+  /** Meters a call whose only tokens are its input (embeddings, reranking). */
+  private succeededOnInput(
+    record: UsageRecord | undefined,
+    result: { response: { usage: { inputTokens: number } }; servedBy: ServedBy },
+  ): void {
+    if (!record) return;
+    const inputTokens = result.response.usage.inputTokens;
+    this.meter?.succeeded(record, result.servedBy, this.ref, {
+      inputTokens,
+      outputTokens: 0,
+      totalTokens: inputTokens,
+    });
   }
 
   /** A reranking call: the query and documents are its input tokens, there is no output. */
@@ -249,14 +256,7 @@ class GovernedRouter implements AttemptedModel {
         estimateEmbedTokens([...input.documents.map(() => input.query), ...input.documents]),
       );
       const result = await this.services.router.rerank(modelId, input, this.options);
-      if (record) {
-        const inputTokens = result.response.usage.inputTokens;
-        this.meter?.succeeded(record, result.servedBy, this.ref, {
-          inputTokens,
-          outputTokens: 0,
-          totalTokens: inputTokens,
-        });
-      }
+      this.succeededOnInput(record, result);
       return result;
     } catch (error) {
       this.failed(record, error);
