@@ -35,7 +35,8 @@ interface WasmApi {
   Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+/** Undefined where WebAssembly is off (`node --jitless`): stores then go without a sketch. */
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 const PAGE_BYTES = 65_536;
 /** Stores whose sketch would be larger go without one (and search with the JS scan). */
@@ -184,7 +185,7 @@ function scoresModule(dimension: number): WasmModule | null {
   let module = modules.get(dimension);
   if (module === undefined) {
     const bytes = scoresModuleBytes(dimension);
-    module = wasm.validate(bytes) ? new wasm.Module(bytes) : null;
+    module = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
     modules.set(dimension, module);
   }
   return module;
@@ -232,12 +233,12 @@ export class Int16Sketch {
     if (module === null) return undefined;
     let memory: WasmMemory;
     try {
-      memory = new wasm.Memory({ initial: Math.ceil(totalBytes / PAGE_BYTES) });
+      memory = new wasm!.Memory({ initial: Math.ceil(totalBytes / PAGE_BYTES) });
     } catch (error) {
       if (error instanceof RangeError) return undefined;
       throw error;
     }
-    const { exports } = new wasm.Instance(module, { env: { memory } });
+    const { exports } = new wasm!.Instance(module, { env: { memory } });
     const kernel = exports.scores as (data: number, count: number, query: number, out: number) => void;
     return new Int16Sketch(capacity, dimension, memory, kernel, queryAt, scoresAt);
   }
