@@ -398,10 +398,12 @@ export class EmbeddedVectorIndex implements VectorIndex {
 
   private textTop(text: string, k: number, predicate: MetadataPredicate | undefined) {
     const top = new TopK(k);
+    let threshold = Number.NEGATIVE_INFINITY; // top.threshold, re-read only after an offer
     this.bm25.forEachScore(text, (slot, score) => {
-      if (score <= top.threshold) return;
+      if (score <= threshold) return;
       if (predicate !== undefined && !predicate(this.store.metadataAt(slot))) return;
       top.offer(slot, score);
+      threshold = top.threshold;
     });
     return top.drain();
   }

@@ -37,12 +37,14 @@ export function scanExactSearch(
   const top = new TopK(k);
   const { vectors, dimension, metric, slotCount } = store;
   const l2 = metric === 'l2';
+  let threshold = Number.NEGATIVE_INFINITY; // top.threshold, re-read only after an offer
   for (let slot = 0, offset = 0; slot < slotCount; slot++, offset += dimension) {
     if (!store.isLive(slot)) continue;
     const value = l2 ? -squaredL2(vectors, offset, query, dimension) : dot(vectors, offset, query, dimension);
-    if (value <= top.threshold) continue;
+    if (value <= threshold) continue;
     if (predicate !== undefined && !predicate(store.metadataAt(slot))) continue;
     top.offer(slot, value);
+    threshold = top.threshold;
   }
   return top.drain();
 }

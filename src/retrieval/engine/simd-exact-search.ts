@@ -28,10 +28,15 @@ export function simdExactSearch(
   if (scores === undefined) return undefined;
   const { slotCount, dimension, vectors } = store;
   const first = new TopK(k);
+  // The entry threshold only moves when something is offered: kept in a local between offers.
+  let threshold = Number.NEGATIVE_INFINITY;
   for (let slot = 0; slot < slotCount; slot++) {
     const score = scores[slot]!;
-    if (score <= first.threshold || !store.isLive(slot)) continue;
-    if (predicate === undefined || predicate(store.metadataAt(slot))) first.offer(slot, score);
+    if (score <= threshold || !store.isLive(slot)) continue;
+    if (predicate === undefined || predicate(store.metadataAt(slot))) {
+      first.offer(slot, score);
+      threshold = first.threshold;
+    }
   }
   const best = first.drain();
   const candidates: Array<{ slot: number; score: number }> = [];
