@@ -51,6 +51,8 @@ const bedrockProvider = z.strictObject({
   type: z.literal('bedrock'),
   region: z.string().min(1).optional(),
   endpoint: url.optional(),
+  /** Where Rerank goes (the Agent Runtime); defaults to the region's. */
+  agentRuntimeEndpoint: url.optional(),
   /** Names of the variables holding the credentials; the AWS defaults apply when omitted. */
   accessKeyIdEnv: envName.optional(),
   secretAccessKeyEnv: envName.optional(),

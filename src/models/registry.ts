@@ -44,6 +44,7 @@ function bedrockFrom(
       name,
       region,
       endpoint: config.endpoint,
+      agentRuntimeEndpoint: config.agentRuntimeEndpoint,
       bearerToken,
       credentials:
         accessKeyId && secretAccessKey ? optional({ accessKeyId, secretAccessKey, sessionToken }) : undefined,

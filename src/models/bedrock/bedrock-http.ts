@@ -24,6 +24,8 @@ export interface BedrockCall {
 export interface BedrockHttp {
   /** Resolves to the 2xx response, body unread; rejects with the mapped error otherwise. */
   call(call: BedrockCall): Promise<UpstreamResponse>;
+  /** The same for a JSON POST to another Bedrock endpoint (the Agent Runtime's, for Rerank). */
+  postJson(url: URL, body: string, signal?: AbortSignal): Promise<UpstreamResponse>;
 }
 
 export interface BedrockHttpOptions {
@@ -39,27 +41,40 @@ export function createBedrockHttp(options: BedrockHttpOptions): BedrockHttp {
   const extraHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers)) extraHeaders[name.toLowerCase()] = value;
 
+  async function send(
+    url: URL,
+    body: string | Uint8Array,
+    contentType: string,
+    accept: string,
+    signal?: AbortSignal,
+  ) {
+    const headers = await options.authorize({
+      method: 'POST',
+      url,
+      // The host we sign is the host undici sends: set it explicitly so the two cannot differ.
+      headers: { ...extraHeaders, host: url.host, 'content-type': contentType, accept },
+      body,
+    });
+    const response = await sendUpstream(options.agent, options.provider, {
+      url: url.toString(),
+      method: 'POST',
+      headers,
+      body,
+      signal,
+    });
+    if (response.status >= 200 && response.status < 300) return response;
+    throw await bedrockStatusError(options.provider, response);
+  }
+
   return {
-    async call({ modelId, operation, body, contentType, accept, signal }) {
+    call({ modelId, operation, body, contentType, accept, signal }) {
       // Model ids may be ARNs (`arn:aws:bedrock:...:inference-profile/...`): ':' and '/' must stay inside
       // one path segment.
       const url = new URL(`${base}/model/${encodeURIComponent(modelId)}/${operation}`);
-      const headers = await options.authorize({
-        method: 'POST',
-        url,
-        // The host we sign is the host undici sends: set it explicitly so the two cannot differ.
-        headers: { ...extraHeaders, host: url.host, 'content-type': contentType, accept },
-        body,
-      });
-      const response = await sendUpstream(options.agent, options.provider, {
-        url: url.toString(),
-        method: 'POST',
-        headers,
-        body,
-        signal,
-      });
-      if (response.status >= 200 && response.status < 300) return response;
-      throw await bedrockStatusError(options.provider, response);
+      return send(url, body, contentType, accept, signal);
+    },
+    postJson(url, body, signal) {
+      return send(url, body, 'application/json', 'application/json', signal);
     },
   };
 }

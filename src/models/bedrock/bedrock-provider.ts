@@ -1,14 +1,21 @@
 // The Amazon Bedrock runtime behind the provider spec: Converse and ConverseStream for chat, InvokeModel
-// for embeddings and native bodies, CountTokens.
+// for embeddings and native bodies, CountTokens; and the Agent Runtime's Rerank for reranking.
 
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
-import { type ConverseRequest, LakegateError, type StreamEvent, type Warning } from '../../core/index.js';
+import {
+  type ConverseRequest,
+  LakegateError,
+  type RerankRequest,
+  type StreamEvent,
+  type Warning,
+} from '../../core/index.js';
 import { createUpstreamAgent, readBodyBytes, readJsonBody } from '../http/index.js';
 import { type CallOptions, type ModelProvider, PROVIDER_SPEC_VERSION } from '../spec.js';
 import { type AuthorizeRequest, type BedrockCredentials, bearerAuth, sigV4Auth } from './bedrock-auth.js';
 import { bedrockEmbed } from './bedrock-embed.js';
 import { type BedrockCall, createBedrockHttp } from './bedrock-http.js';
+import { bedrockRerankResponseSchema, fromBedrockRerank, toBedrockRerankBody } from './bedrock-rerank.js';
 import { decodeEventStream } from './decode-event-stream.js';
 import { converseResponseSchema, fromBedrockConverse } from './from-bedrock-converse.js';
 import { nativeChunks } from './native-chunks.js';
@@ -21,6 +28,8 @@ export interface BedrockProviderOptions {
   region: string;
   /** Defaults to `https://bedrock-runtime.${region}.amazonaws.com`. */
   endpoint?: string;
+  /** Where Rerank goes. Defaults to `https://bedrock-agent-runtime.${region}.amazonaws.com`. */
+  agentRuntimeEndpoint?: string;
   /** Signs requests with SigV4. One of `credentials` and `bearerToken` is required. */
   credentials?: BedrockCredentials;
   /** A Bedrock API key, sent as `Authorization: Bearer`; used instead of SigV4 when set. */
@@ -75,6 +84,11 @@ export function createBedrockProvider(options: BedrockProviderOptions): ModelPro
     headers: options.headers ?? {},
   });
   const models = [...(options.models ?? [])];
+  const agentRuntime = (
+    options.agentRuntimeEndpoint ?? `https://bedrock-agent-runtime.${options.region}.amazonaws.com`
+  ).replace(/\/+$/, '');
+  if (!URL.canParse(agentRuntime))
+    throw configError(name, `agentRuntimeEndpoint '${agentRuntime}' is not a URL.`);
 
   const jsonCall = (
     modelId: string,
@@ -111,6 +125,20 @@ export function createBedrockProvider(options: BedrockProviderOptions): ModelPro
         metrics: { latencyMs },
         ...(allWarnings.length > 0 ? { warnings: allWarnings } : {}),
       };
+    },
+
+    async rerank(request: RerankRequest, callOptions?: CallOptions) {
+      if (request.documents.length === 0) return { results: [], usage: { inputTokens: 0 } };
+      const response = await http.postJson(
+        new URL(`${agentRuntime}/rerank`),
+        JSON.stringify(toBedrockRerankBody(request, options.region)),
+        callOptions?.signal,
+      );
+      return fromBedrockRerank(
+        name,
+        request,
+        await readJsonBody(name, response, bedrockRerankResponseSchema),
+      );
     },
 
     async converseStream(
