@@ -4,7 +4,8 @@
 // (`amazon.rerank-v1:0`, `cohere.rerank-v3-5:0`). Rerank reports no token usage; Bedrock bills it per query.
 
 import { z } from 'zod';
-import { LakegateError, type RerankRequest, type RerankResponse } from '../../core/index.js';
+import type { RerankRequest, RerankResponse } from '../../core/index.js';
+import { bestFirstRerankResults } from '../rerank-results.js';
 
 export function rerankModelArn(modelId: string, region: string): string {
   return modelId.startsWith('arn:') ? modelId : `arn:aws:bedrock:${region}::foundation-model/${modelId}`;
@@ -36,17 +37,8 @@ export function fromBedrockRerank(
   request: RerankRequest,
   body: z.infer<typeof bedrockRerankResponseSchema>,
 ): RerankResponse {
-  const seen = new Set<number>();
-  for (const { index } of body.results) {
-    if (index < 0 || index >= request.documents.length || seen.has(index)) {
-      throw new LakegateError(
-        'MODEL_UPSTREAM_BAD_RESPONSE',
-        `${provider} returned unusable rerank results: index ${index} for ${request.documents.length} documents.`,
-        { details: { provider } },
-      );
-    }
-    seen.add(index);
-  }
-  const results = [...body.results].sort((a, b) => b.relevanceScore - a.relevanceScore || a.index - b.index);
-  return { results, usage: { inputTokens: 0 } };
+  return {
+    results: bestFirstRerankResults(provider, request.documents.length, body.results),
+    usage: { inputTokens: 0 },
+  };
 }
