@@ -6,7 +6,7 @@ export type {
   AuditStats,
   AuditVerifyResult,
 } from './audit/index.js';
-export { AuditLog } from './audit/index.js';
+export { AuditLog, accessEvent } from './audit/index.js';
 export type { AllowedDecision, AuthorizerOptions, GroupsOf } from './authorization/index.js';
 export { Authorizer, notFoundError, permissionDeniedError } from './authorization/index.js';
 export { GenerationClock } from './generation.js';

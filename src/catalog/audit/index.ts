@@ -1,3 +1,4 @@
+export { type AccessEventInput, accessEvent } from './access-event.js';
 export { GENESIS_HASH, hashAuditRecord } from './audit-hash.js';
 export type { AuditLogOptions } from './audit-log.js';
 export { AuditLog } from './audit-log.js';

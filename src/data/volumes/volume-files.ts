@@ -10,7 +10,14 @@ import { link, mkdir, open, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Actor, AuditEvent, Catalog, Privilege, Securable } from '../../catalog/index.js';
+import {
+  type Actor,
+  type AuditEvent,
+  accessEvent,
+  type Catalog,
+  type Privilege,
+  type Securable,
+} from '../../catalog/index.js';
 import { isLakegateError, LakegateError, untilClosed, validationError } from '../../core/index.js';
 import {
   checkParents,
@@ -454,16 +461,16 @@ export class VolumeFiles {
     options: FileCallOptions,
     params: Record<string, unknown>,
   ): void {
-    const event: AuditEvent = {
-      principalId: actor.principalId,
-      action,
-      securableType: 'volume',
-      securableName: typeof volume === 'string' ? volume : volume.fullName,
-      params,
-      decision,
-    };
-    const requestId = options.requestId ?? actor.requestId;
-    if (requestId) event.requestId = requestId;
-    this.catalog.audit.record(event);
+    this.catalog.audit.record(
+      accessEvent({
+        actor,
+        action,
+        securableType: 'volume',
+        securable: volume,
+        decision,
+        params,
+        requestId: options.requestId,
+      }),
+    );
   }
 }

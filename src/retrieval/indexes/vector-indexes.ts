@@ -5,7 +5,7 @@
 // as the caller (query-index.ts). Every query is audited with the keys it returned, never its text.
 // The vectors live in the process's one VectorEngine, each index under its securable id.
 
-import { type Actor, type Catalog, notFoundError, type Securable } from '../../catalog/index.js';
+import { type Actor, accessEvent, type Catalog, notFoundError, type Securable } from '../../catalog/index.js';
 import {
   isLakegateError,
   isRecord,
@@ -374,14 +374,8 @@ export class VectorIndexes {
     params: Record<string, unknown>,
     action = 'vector_index.query',
   ): void {
-    this.options.catalog.audit.record({
-      principalId: actor.principalId,
-      action,
-      securableType: 'vector_index',
-      securableName: name,
-      params,
-      decision,
-      ...(actor.requestId ? { requestId: actor.requestId } : {}),
-    });
+    this.options.catalog.audit.record(
+      accessEvent({ actor, action, securableType: 'vector_index', securable: name, decision, params }),
+    );
   }
 }

@@ -9,7 +9,13 @@
 // note of its name (so the Bedrock API can address it by id). Its vectors are the engine index named by
 // the securable id.
 
-import type { Actor, AuditEvent, Catalog, Securable } from '../../catalog/index.js';
+import {
+  type Actor,
+  type AuditEvent,
+  accessEvent,
+  type Catalog,
+  type Securable,
+} from '../../catalog/index.js';
 import {
   type InferenceConfig,
   isLakegateError,
@@ -433,15 +439,8 @@ export class KnowledgeBases {
     decision: AuditEvent['decision'],
     params: Record<string, unknown>,
   ): void {
-    const event: AuditEvent = {
-      principalId: actor.principalId,
-      action,
-      securableType: 'knowledge_base',
-      securableName: typeof kb === 'string' ? kb : kb.fullName,
-      params,
-      decision,
-    };
-    if (actor.requestId) event.requestId = actor.requestId;
-    this.catalog.audit.record(event);
+    this.catalog.audit.record(
+      accessEvent({ actor, action, securableType: 'knowledge_base', securable: kb, decision, params }),
+    );
   }
 }
