@@ -2,6 +2,7 @@
 // access check, limits, usage record and endpoint guardrail as a call a client sends itself.
 
 import { randomUUID } from 'node:crypto';
+import { relevanceByDocument } from '../core/index.js';
 import type { RetrievalModels } from '../retrieval/index.js';
 import { governedRouter, type ModelCallContext } from './governed-router.js';
 import type { ApiServices } from './services.js';
@@ -30,11 +31,7 @@ export function retrievalModelsOf(services: () => ApiServices): RetrievalModels 
         query,
         documents: [...documents],
       });
-      const scores = documents.map(() => Number.NEGATIVE_INFINITY);
-      for (const { index, relevanceScore } of result.response.results) {
-        if (Number.isInteger(index) && index >= 0 && index < scores.length) scores[index] = relevanceScore;
-      }
-      return scores;
+      return relevanceByDocument(result.response, documents.length);
     },
     async converse(actor, modelId, input, options = {}) {
       const result = await router(actor, options.requestId, options.signal).converse(modelId, input);

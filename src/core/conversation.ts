@@ -205,6 +205,15 @@ export interface RerankResponse {
   usage: { inputTokens: number };
 }
 
+/** A rerank answer as one relevance per document, in document order (−Infinity for any it left out). */
+export function relevanceByDocument(response: RerankResponse, documentCount: number): number[] {
+  const scores = new Array<number>(documentCount).fill(Number.NEGATIVE_INFINITY);
+  for (const { index, relevanceScore } of response.results) {
+    if (Number.isInteger(index) && index >= 0 && index < documentCount) scores[index] = relevanceScore;
+  }
+  return scores;
+}
+
 export interface CountTokensResponse {
   inputTokens: number;
 }

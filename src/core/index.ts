@@ -48,7 +48,14 @@ export type {
   Usage,
   Warning,
 } from './conversation.js';
-export { DOCUMENT_FORMATS, emptyUsage, IMAGE_FORMATS, STOP_REASONS, textOf } from './conversation.js';
+export {
+  DOCUMENT_FORMATS,
+  emptyUsage,
+  IMAGE_FORMATS,
+  relevanceByDocument,
+  STOP_REASONS,
+  textOf,
+} from './conversation.js';
 export type { ErrorCategory, ErrorCode, LakegateErrorOptions } from './errors.js';
 export {
   ERROR_CODES,

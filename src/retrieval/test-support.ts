@@ -2,6 +2,7 @@
 // the retrieval services themselves. `local/embed` is a real hashed n-gram embedding and
 // `local/extractive` a real extractive answerer; the surface tests go through the governed model API.
 
+import { relevanceByDocument } from '../core/index.js';
 import { createProvider } from '../models/index.js';
 import type { RetrievalModels } from './model-calls.js';
 
@@ -24,9 +25,7 @@ export function localRetrievalModels(): RetrievalModels & { embedCalls: number }
     async rerank(_actor: unknown, modelId: string, query: string, documents: readonly string[]) {
       if (!provider.rerank) throw new Error('the local provider cannot rerank');
       const response = await provider.rerank({ modelId: modelOf(modelId), query, documents: [...documents] });
-      const scores = documents.map(() => Number.NEGATIVE_INFINITY);
-      for (const { index, relevanceScore } of response.results) scores[index] = relevanceScore;
-      return scores;
+      return relevanceByDocument(response, documents.length);
     },
     async converse(_actor: unknown, modelId: string, input: Parameters<RetrievalModels['converse']>[2]) {
       return provider.converse({ ...input, modelId: modelOf(modelId) });

@@ -14,6 +14,7 @@ import type {
   StreamEvent,
 } from '../../core/index.js';
 import { LakegateError } from '../../core/index.js';
+import { bestFirstRerankResults } from '../rerank-results.js';
 import type { CallOptions, ModelProvider } from '../spec.js';
 import { PROVIDER_SPEC_VERSION } from '../spec.js';
 import { answerStream, throwIfAborted } from './answer-stream.js';
@@ -140,11 +141,11 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ModelPr
       throwIfAborted(callOptions?.signal);
       resolve(request.modelId, 'rerank', 'rerank');
       const relevance = lexicalRelevance(request.query, request.documents);
-      // Best first; equal relevance keeps the first stage's order.
-      const results = relevance
-        .map((relevanceScore, index) => ({ index, relevanceScore }))
-        .sort((a, b) => b.relevanceScore - a.relevanceScore || a.index - b.index)
-        .slice(0, request.topN ?? relevance.length);
+      const results = bestFirstRerankResults(
+        name,
+        relevance.length,
+        relevance.map((relevanceScore, index) => ({ index, relevanceScore })),
+      ).slice(0, request.topN ?? relevance.length);
       const inputTokens =
         estimateTokens(request.query) * request.documents.length +
         request.documents.reduce((sum, document) => sum + estimateTokens(document), 0);

@@ -13,6 +13,7 @@ import type { GovernedData } from '../../data/index.js';
 import { compileMetadataFilter } from '../engine/metadata-filter.js';
 import type { VectorHit, VectorIndex } from '../engine/vector-engine.js';
 import type { RetrievalModels } from '../model-calls.js';
+import { rerankCandidates } from '../rerank-candidates.js';
 import { compileFiltersJson } from './filters-json.js';
 import { type KeyReadOptions, readRowsByKey } from './governed-rows.js';
 import type { IndexColumn, IndexDefinition } from './index-definition.js';
@@ -168,11 +169,8 @@ function rerankColumnsOf(definition: IndexDefinition, query: IndexQuery): IndexC
   });
 }
 
-/**
- * Reorders candidates by the reranking model's relevance (ties keep the first stage's order) and cuts to
- * k; the relevance becomes each result's score.
- */
-async function rerankCandidates<T>(
+/** Reranks a query's candidates by its reranker, as the caller, keeping k. */
+function rerankForQuery<T>(
   ctx: QueryContext,
   actor: Actor,
   query: IndexQuery,
@@ -180,22 +178,10 @@ async function rerankCandidates<T>(
   textOf: (candidate: T) => string,
   k: number,
 ): Promise<Array<{ candidate: T; score: number }>> {
-  if (candidates.length === 0) return [];
-  const scores = await ctx.models.rerank(
-    actor,
-    query.reranker!.model,
-    query.queryText!,
-    candidates.map(textOf),
-    {
-      ...(query.requestId ? { requestId: query.requestId } : {}),
-      signal: query.signal ?? new AbortController().signal,
-    },
-  );
-  return candidates
-    .map((candidate, i) => ({ candidate, score: scores[i] ?? Number.NEGATIVE_INFINITY, i }))
-    .sort((a, b) => b.score - a.score || a.i - b.i)
-    .slice(0, k)
-    .map(({ candidate, score }) => ({ candidate, score }));
+  return rerankCandidates(ctx.models, actor, query.reranker!.model, query.queryText!, candidates, textOf, k, {
+    ...(query.requestId ? { requestId: query.requestId } : {}),
+    signal: query.signal ?? new AbortController().signal,
+  });
 }
 
 const rerankText = (values: readonly unknown[]): string =>
@@ -246,7 +232,7 @@ export async function queryIndex(
     // No source table: the index is the data, and its securable's grants are the whole check.
     let hits = (await search(wanted)).filter((h) => threshold === undefined || h.score >= threshold);
     if (query.reranker !== undefined) {
-      const reranked = await rerankCandidates(
+      const reranked = await rerankForQuery(
         ctx,
         actor,
         query,
@@ -313,7 +299,7 @@ export async function queryIndex(
   if (readCount > 0) ctx.readableShare?.set(shareKey, readableCount / readCount);
   if (query.reranker !== undefined) {
     const indexOf = new Map(read.map((c, i) => [c.name, i]));
-    const reranked = await rerankCandidates(
+    const reranked = await rerankForQuery(
       ctx,
       actor,
       query,

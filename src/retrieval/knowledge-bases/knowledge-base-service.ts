@@ -26,6 +26,7 @@ import {
 import type { VolumeFiles } from '../../data/index.js';
 import type { VectorEngine, VectorIndex } from '../engine/vector-engine.js';
 import type { ModelCallOptions, RetrievalModels } from '../model-calls.js';
+import { rerankCandidates } from '../rerank-candidates.js';
 import { type CitedAnswer, citeAnswer, generationInput } from './cited-answer.js';
 import { bothFilters, documentAccessFilter } from './document-access.js';
 import { emptyStatistics, type IngestionProgress, runIngestion } from './ingestion-job.js';
@@ -409,18 +410,17 @@ export class KnowledgeBases {
     });
     if (request.reranking === undefined || chunks.length === 0) return chunks;
     // Only chunks the caller may read were found; the reranker sees those, as the caller.
-    const relevance = await this.models.rerank(
+    const reranked = await rerankCandidates(
+      this.models,
       actor,
       request.reranking.modelId,
       request.text,
-      chunks.map((chunk) => chunk.text),
+      chunks,
+      (chunk) => chunk.text,
+      request.reranking.numberOfRerankedResults,
       options,
     );
-    return chunks
-      .map((chunk, i) => ({ chunk, score: relevance[i] ?? Number.NEGATIVE_INFINITY, i }))
-      .sort((a, b) => b.score - a.score || a.i - b.i)
-      .slice(0, request.reranking.numberOfRerankedResults)
-      .map(({ chunk, score }) => ({ ...chunk, score }));
+    return reranked.map(({ candidate, score }) => ({ ...candidate, score }));
   }
 
   private async indexOf(kb: Securable): Promise<VectorIndex | undefined> {
