@@ -4,7 +4,7 @@
 import { notFoundError, permissionDeniedError } from '../authorization/index.js';
 import type { Actor, Securable, SecurableType } from '../model.js';
 import { parseSecurableName } from './securable-name.js';
-import { findSecurableRow, toSecurable } from './securable-rows.js';
+import { findSecurable, findSecurableRow, toSecurable } from './securable-rows.js';
 import type { ServiceContext } from './service-context.js';
 
 /**
@@ -17,10 +17,7 @@ async function lookup(
   fullName: string,
 ): Promise<Securable | undefined> {
   const cache = ctx.securableRows;
-  if (cache === undefined) {
-    const row = await findSecurableRow(ctx.db, type, fullName);
-    return row ? toSecurable(row) : undefined;
-  }
+  if (cache === undefined) return findSecurable(ctx.db, type, fullName);
   const generation = await ctx.clock.current();
   cache.sync(generation);
   const key = `${type}:${fullName}`;
