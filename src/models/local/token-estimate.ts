@@ -3,7 +3,6 @@
 // punctuation one per 2 characters, and each CJK character one token (BPE vocabularies rarely merge them).
 // The gateway uses it for its own estimates, so it must stay fast and allocation-light.
 
-const RUN = /([\p{L}\p{M}\p{N}_]+)|[^\s\p{L}\p{M}\p{N}_]+/gu;
 const SHORT_WORD = 6;
 const WORD_PIECE = 4;
 const PUNCT_PIECE = 2;
@@ -70,7 +69,10 @@ const SPACE = 0;
 const WORD = 1;
 const PUNCTUATION = 2;
 
-/** What the code point at `i` is for RUN: a word character, white space, or anything else. */
+/**
+ * What the code point at `i` is: a word character (`[\p{L}\p{M}\p{N}_]`), white space (`\s`), or anything
+ * else (punctuation and symbols).
+ */
 function kindAt(text: string, i: number): number {
   const code = text.charCodeAt(i);
   if (code < 0x80) {
@@ -84,28 +86,30 @@ function kindAt(text: string, i: number): number {
   return SPACE_CHAR.test(character) ? SPACE : PUNCTUATION;
 }
 
+function isLowSurrogate(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
 /**
- * Estimated token count of a text: words and punctuation pieces, long words in ~4-character pieces. The
- * same runs as RUN finds, scanned by character class without building match arrays or substrings (it runs
- * on every chunk of every document and on every gateway estimate).
+ * Calls `visit` for each run of word characters and each run of other non-space characters, in order,
+ * until it returns false: scanned by character class, without match arrays or substrings (it runs on every
+ * chunk of every document and on every gateway estimate).
  */
-export function estimateTokens(text: string): number {
-  let count = 0;
+function forEachRun(
+  text: string,
+  visit: (start: number, end: number, isWord: boolean, hasCjk: boolean) => boolean,
+): void {
   let runStart = 0;
   let runKind = SPACE;
   let runHasCjk = false;
-  const endRun = (end: number): void => {
-    if (runKind === PUNCTUATION) count += Math.ceil((end - runStart) / PUNCT_PIECE);
-    else if (runKind === WORD)
-      count += runHasCjk ? runPieceCount(text.slice(runStart, end), true) : latinWordPieces(end - runStart);
-  };
   for (let i = 0; i < text.length; ) {
     const code = text.charCodeAt(i);
     const width =
       code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && isLowSurrogate(text, i + 1) ? 2 : 1;
     const kind = kindAt(text, i);
     if (kind !== runKind) {
-      endRun(i);
+      if (runKind !== SPACE && !visit(runStart, i, runKind === WORD, runHasCjk)) return;
       runStart = i;
       runKind = kind;
       runHasCjk = false;
@@ -113,13 +117,23 @@ export function estimateTokens(text: string): number {
     if (kind === WORD && isCjk(code)) runHasCjk = true;
     i += width;
   }
-  endRun(text.length);
-  return count;
+  if (runKind !== SPACE) visit(runStart, text.length, runKind === WORD, runHasCjk);
 }
 
-function isLowSurrogate(text: string, i: number): boolean {
-  const code = text.charCodeAt(i);
-  return code >= 0xdc00 && code <= 0xdfff;
+/** The token pieces of the run text[start, end). */
+function piecesOf(text: string, start: number, end: number, isWord: boolean, hasCjk: boolean): number {
+  if (!isWord) return Math.ceil((end - start) / PUNCT_PIECE);
+  return hasCjk ? runPieceCount(text.slice(start, end), true) : latinWordPieces(end - start);
+}
+
+/** Estimated token count of a text: words and punctuation pieces, long words in ~4-character pieces. */
+export function estimateTokens(text: string): number {
+  let count = 0;
+  forEachRun(text, (start, end, isWord, hasCjk) => {
+    count += piecesOf(text, start, end, isWord, hasCjk);
+    return true;
+  });
+  return count;
 }
 
 /** The longest prefix of `text` whose estimate is at most `maxTokens`, without trailing whitespace. */
@@ -127,27 +141,24 @@ export function truncateToTokens(text: string, maxTokens: number): string {
   if (maxTokens <= 0) return '';
   let count = 0;
   let cut = text.length;
-  RUN.lastIndex = 0;
-  for (let m = RUN.exec(text); m !== null; m = RUN.exec(text)) {
-    const runStart = m.index;
-    const pieces = runPieceCount(m[0], m[1] !== undefined);
+  forEachRun(text, (start, end, isWord, hasCjk) => {
+    const pieces = piecesOf(text, start, end, isWord, hasCjk);
     if (count + pieces <= maxTokens) {
       count += pieces;
-      continue;
+      return true;
     }
-    let end = 0;
-    pieceEnds(m[0], m[1] !== undefined, (pieceEnd) => {
+    let pieceEnd = 0;
+    pieceEnds(text.slice(start, end), isWord, (end) => {
       if (count >= maxTokens) return false;
       count++;
-      end = pieceEnd;
+      pieceEnd = end;
       return true;
     });
-    cut = runStart + end;
+    cut = start + pieceEnd;
     // Never leave half of a surrogate pair behind.
     const code = text.charCodeAt(cut - 1);
     if (code >= 0xd800 && code <= 0xdbff) cut--;
-    break;
-  }
-  RUN.lastIndex = 0;
+    return false;
+  });
   return text.slice(0, cut).trimEnd();
 }
