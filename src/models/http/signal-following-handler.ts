@@ -3,6 +3,7 @@
 // the call is over, and dispatching the request with a handler made for it.
 
 import { type Dispatcher, errors as undiciErrors } from 'undici';
+import { UpstreamAgent } from './upstream-agent.js';
 import { connectionError, type UpstreamRequest, upstreamTarget } from './upstream-http.js';
 
 export abstract class SignalFollowingHandler implements Dispatcher.DispatchHandler {
@@ -52,16 +53,16 @@ export async function dispatchUpstream<T>(
   try {
     const { origin, path } = upstreamTarget(request.url);
     return await new Promise<T>((resolve, reject) => {
-      agent.dispatch(
-        {
-          origin,
-          path,
-          method: request.method ?? 'POST',
-          headers: request.headers,
-          body: request.body ?? null,
-        },
-        handlerFor(resolve, reject),
-      );
+      const options = {
+        origin,
+        path,
+        method: request.method ?? 'POST',
+        headers: request.headers,
+        body: request.body ?? null,
+      };
+      const handler = handlerFor(resolve, reject);
+      if (agent instanceof UpstreamAgent) agent.send(options, handler);
+      else agent.dispatch(options, handler);
     });
   } catch (error) {
     throw connectionError(provider, error);

@@ -2,10 +2,11 @@
 // once, and every failure — connection, status, malformed body — turned into a LakegateError with
 // `retryable` set the way the router needs it.
 
-import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
+import { type Dispatcher, errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
 import { LakegateError, safeParseJson } from '../../core/index.js';
 import { parseRetryAfterMs } from './retry-after.js';
+import { UpstreamAgent } from './upstream-agent.js';
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
@@ -26,12 +27,14 @@ export interface UpstreamResponse {
 /** Extracts the provider's own error message from its error body, if it has the provider's shape. */
 export type ErrorMessageOf = (body: unknown) => string | undefined;
 
-export function createUpstreamAgent(): Agent {
-  return new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    connections: 256,
-    pipelining: 1,
+export function createUpstreamAgent(): UpstreamAgent {
+  return new UpstreamAgent({
+    connectionsPerOrigin: 256,
+    connectTimeoutMs: 10_000,
+    keepAliveSeconds: 30,
+    keepAliveMaxSeconds: 600,
+    // undici's default headers and body timeouts; the router's attempt timeout is usually shorter.
+    responseIdleSeconds: 300,
   });
 }
 

@@ -2,15 +2,15 @@
 // read as text, failures classified, signals honoured, slow readers pausing the connection, and a
 // reader that stops early aborting the request.
 
-import type { Agent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ScriptedServer, startScriptedServer } from '../../../test/support/scripted-server.js';
+import type { UpstreamAgent } from './upstream-agent.js';
 import { sendUpstreamBuffered } from './upstream-buffered.js';
 import { createUpstreamAgent } from './upstream-http.js';
 import { sendUpstreamStream } from './upstream-stream.js';
 
 let server: ScriptedServer;
-let agent: Agent;
+let agent: UpstreamAgent;
 
 beforeAll(async () => {
   server = await startScriptedServer();
