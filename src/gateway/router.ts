@@ -26,6 +26,7 @@ import type {
   NativeInvokeRequest,
   NativeInvokeResponse,
 } from '../models/index.js';
+import { AttemptCancellation } from './attempt-cancellation.js';
 import { backoffDelayMs, sleep } from './backoff.js';
 import { formatModelRef, type ModelRef, parseModelRef } from './model-ref.js';
 import { pickByTraffic } from './traffic.js';
@@ -271,17 +272,18 @@ export class ModelRouter {
         const cutToDeadline = remainingMs <= plan.timeout.attemptMs;
         attempts++;
         if (options.attempted) options.attempted.ref = ref;
-        const attemptTimer = timer(cutToDeadline ? remainingMs : plan.timeout.attemptMs, options);
+        const attemptTimer = new AttemptCancellation(
+          cutToDeadline ? remainingMs : plan.timeout.attemptMs,
+          options,
+        );
         try {
-          const call: CallOptions = { signal: attemptTimer.signal };
-          if (options.requestId) call.requestId = options.requestId;
-          const response = await attempt(provider, ref, call);
+          const response = await attempt(provider, ref, attemptTimer.callOptions(options.requestId));
           const servedBy: ServedBy = { model: formatModelRef(ref), attempts };
           if (plan.endpoint) servedBy.endpoint = plan.endpoint;
           return { response, servedBy };
         } catch (thrown) {
           if (clientLeft(options)) throw cancelled(options);
-          if (attemptTimer.expired()) {
+          if (attemptTimer.expired) {
             // Cut by the total deadline: nothing is left to retry or fall back to, and the provider's
             // view of the abort ("could not reach") would misreport it.
             if (cutToDeadline) throw timeoutError(plan.timeout.totalMs, 'total', thrown);
@@ -297,34 +299,6 @@ export class ModelRouter {
     }
     throw lastError ?? timeoutError(plan.timeout.totalMs, 'total');
   }
-}
-
-/**
- * One abort signal per attempt: it fires after `ms` or when the client goes. `stop()`
- * disarms the timer but keeps following the client, so a stream that outlives its attempt is still
- * cancelled when the client leaves. (One controller and one timer: this runs on every request.)
- */
-function timer(ms: number, options: RouterCallOptions) {
-  const controller = new AbortController();
-  let expired = false;
-  const { client, signal: parent } = options;
-  if (client) {
-    if (client.cancelReason !== undefined) controller.abort(client.cancelReason);
-    else client.onCancel((reason) => controller.abort(reason));
-  } else if (parent?.aborted) controller.abort(parent.reason);
-  else parent?.addEventListener('abort', () => controller.abort(parent.reason), { once: true });
-  const handle = setTimeout(
-    () => {
-      expired = true;
-      controller.abort(new LakegateError('MODEL_UPSTREAM_TIMEOUT', `Timed out after ${ms} ms.`));
-    },
-    Math.max(0, ms),
-  );
-  return {
-    signal: controller.signal,
-    expired: () => expired,
-    stop: () => clearTimeout(handle),
-  };
 }
 
 function unsupported(ref: ModelRef, what: string): LakegateError {

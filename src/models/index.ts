@@ -3,6 +3,7 @@ export type { Env, ProviderBuildOptions } from './registry.js';
 export { createProvider, createProviders } from './registry.js';
 export type {
   CallOptions,
+  Cancellation,
   ModelProvider,
   NativeInvokeRequest,
   NativeInvokeResponse,

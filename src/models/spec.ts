@@ -14,9 +14,23 @@ import type {
 
 export const PROVIDER_SPEC_VERSION = 1;
 
+/**
+ * A cancellation that is cheaper to make and follow than an AbortSignal (in Node 20 creating a signal
+ * and listening to it are among the dearest steps of a model call). The router makes one per attempt;
+ * the HTTP adapters follow it, and a `signal` is made from it only for code that reads one.
+ */
+export interface Cancellation {
+  /** The reason once cancelled; undefined until then. */
+  readonly reason: unknown;
+  /** Calls `listener` with the reason when cancelled (not if already cancelled); returns an unsubscribe. */
+  onCancel(listener: (reason: unknown) => void): () => void;
+}
+
 export interface CallOptions {
   /** Aborts the upstream call (client went away, attempt timed out). */
   signal?: AbortSignal;
+  /** The same cancellation as `signal`, when the caller has it: adapters that can, follow this instead. */
+  cancellation?: Cancellation;
   /** Our request id, forwarded to providers that accept one, for correlating logs. */
   requestId?: string;
 }

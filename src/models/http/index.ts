@@ -11,6 +11,7 @@ export type {
   UpstreamTarget,
 } from './upstream-http.js';
 export {
+  cancellationOf,
   createUpstreamAgent,
   ensureOk,
   parseJsonText,

@@ -1,30 +1,48 @@
-// What the buffered and the streamed upstream handlers share: following the call's AbortSignal (abort
+// What the buffered and the streamed upstream handlers share: following the call's cancellation (abort
 // the request when it fires, before or after undici hands over its controller), letting go of it once
 // the call is over, and dispatching the request with a handler made for it.
 
 import { type Dispatcher, errors as undiciErrors } from 'undici';
+import type { Cancellation } from '../spec.js';
 import { UpstreamAgent } from './upstream-agent.js';
 import { connectionError, type UpstreamRequest, upstreamTarget } from './upstream-http.js';
 
 export abstract class SignalFollowingHandler implements Dispatcher.DispatchHandler {
   protected controller: Dispatcher.DispatchController | undefined;
   private onAbort: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private signal: AbortSignal | undefined;
+  private cancellation: Cancellation | undefined;
 
-  constructor(private signal: AbortSignal | undefined) {
-    if (signal && !signal.aborted) {
+  constructor(request: Pick<UpstreamRequest, 'signal' | 'cancellation'>) {
+    const { cancellation, signal } = request;
+    if (cancellation) {
+      this.cancellation = cancellation;
+      if (cancellation.reason === undefined) {
+        this.unsubscribe = cancellation.onCancel(() => this.controller?.abort(this.abortReason()));
+      }
+    } else if (signal && !signal.aborted) {
+      this.signal = signal;
       this.onAbort = () => this.controller?.abort(this.abortReason());
       signal.addEventListener('abort', this.onAbort, { once: true });
+    } else {
+      this.signal = signal;
     }
   }
 
   /** What undici's request() aborts with: the signal's reason (in practice always an Error). */
   private abortReason(): Error {
-    return (this.signal?.reason as Error | undefined) ?? new undiciErrors.RequestAbortedError();
+    const reason = this.cancellation ? this.cancellation.reason : this.signal?.reason;
+    return (reason as Error | undefined) ?? new undiciErrors.RequestAbortedError();
+  }
+
+  private get aborted(): boolean {
+    return this.cancellation ? this.cancellation.reason !== undefined : this.signal?.aborted === true;
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    if (this.signal?.aborted) controller.abort(this.abortReason());
+    if (this.aborted) controller.abort(this.abortReason());
   }
 
   /**
@@ -34,8 +52,11 @@ export abstract class SignalFollowingHandler implements Dispatcher.DispatchHandl
    */
   protected stopFollowingSignal(): void {
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    this.unsubscribe?.();
     this.onAbort = undefined;
+    this.unsubscribe = undefined;
     this.signal = undefined;
+    this.cancellation = undefined;
     this.controller = undefined;
   }
 }

@@ -27,11 +27,11 @@ class BufferingHandler extends SignalFollowingHandler {
   private size = 0;
 
   constructor(
-    signal: AbortSignal | undefined,
+    request: UpstreamRequest,
     private resolve: (response: BufferedUpstreamResponse) => void,
     private reject: (error: unknown) => void,
   ) {
-    super(signal);
+    super(request);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: HeaderMap): void {
@@ -83,6 +83,6 @@ export function sendUpstreamBuffered(
     agent,
     provider,
     request,
-    (resolve, reject) => new BufferingHandler(request.signal, resolve, reject),
+    (resolve, reject) => new BufferingHandler(request, resolve, reject),
   );
 }

@@ -5,6 +5,7 @@
 import { type Dispatcher, errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
 import { LakegateError, safeParseJson } from '../../core/index.js';
+import type { CallOptions, Cancellation } from '../spec.js';
 import { parseRetryAfterMs } from './retry-after.js';
 import { UpstreamAgent } from './upstream-agent.js';
 
@@ -16,12 +17,24 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body?: string | Uint8Array;
   signal?: AbortSignal | undefined;
+  /** Followed instead of `signal` by the buffered and streamed calls (see Cancellation). */
+  cancellation?: Cancellation | undefined;
 }
 
 export interface UpstreamResponse {
   status: number;
   headers: HeaderMap;
   body: Dispatcher.ResponseData['body'];
+}
+
+/**
+ * How a buffered or streamed upstream call follows the call's cancellation: through the router's
+ * Cancellation when there is one (its `signal` is then never made), else through the signal.
+ */
+export function cancellationOf(
+  call: CallOptions | undefined,
+): Pick<UpstreamRequest, 'signal' | 'cancellation'> {
+  return call?.cancellation ? { cancellation: call.cancellation } : { signal: call?.signal };
 }
 
 /** Extracts the provider's own error message from its error body, if it has the provider's shape. */

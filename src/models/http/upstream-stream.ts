@@ -36,11 +36,11 @@ class StreamingHandler extends SignalFollowingHandler implements AsyncIterator<B
     | undefined;
 
   constructor(
-    signal: AbortSignal | undefined,
+    request: UpstreamRequest,
     private resolveStart: (response: StreamedUpstreamResponse) => void,
     private rejectStart: (error: unknown) => void,
   ) {
-    super(signal);
+    super(request);
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: HeaderMap): void {
@@ -163,6 +163,6 @@ export function sendUpstreamStream(
     agent,
     provider,
     request,
-    (resolve, reject) => new StreamingHandler(request.signal, resolve, reject),
+    (resolve, reject) => new StreamingHandler(request, resolve, reject),
   );
 }

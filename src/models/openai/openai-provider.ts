@@ -10,6 +10,7 @@ import type {
   StreamEvent,
 } from '../../core/index.js';
 import {
+  cancellationOf,
   createUpstreamAgent,
   ensureOk,
   parseJsonText,
@@ -104,7 +105,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
         url: chatUrl,
         headers: headersFor(callOptions),
         body: JSON.stringify(body),
-        signal: callOptions?.signal,
+        ...cancellationOf(callOptions),
       });
       if (response.status < 200 || response.status >= 300)
         throw upstreamStatusError(name, response.status, response.headers, response.text, openAIErrorMessage);
@@ -131,7 +132,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
         url: chatUrl,
         headers: headersFor(callOptions),
         body: JSON.stringify(body),
-        signal: callOptions?.signal,
+        ...cancellationOf(callOptions),
       });
       if (!response.ok)
         throw upstreamStatusError(name, response.status, response.headers, response.text, openAIErrorMessage);

@@ -1,0 +1,82 @@
+// The cancellation of one attempt of a routed call: the attempt's timer and the client's leaving, in one
+// object the HTTP adapters follow without an AbortSignal.
+
+import { LakegateError } from '../core/index.js';
+import type { CallOptions, Cancellation } from '../models/index.js';
+import type { RouterCallOptions } from './router.js';
+
+/**
+ * One attempt's cancellation: it fires after `ms` or when the client goes. `stop()` disarms the timer
+ * but keeps following the client, so a stream that outlives its attempt is still cancelled when the
+ * client leaves. Adapters that can follow it directly; an AbortSignal is made only if something reads
+ * `signal` (one timer and no signal: this runs on every request).
+ */
+export class AttemptCancellation implements Cancellation {
+  reason: unknown = undefined;
+  expired = false;
+  private listeners: Array<(reason: unknown) => void> = [];
+  private controller: AbortController | undefined;
+  private readonly handle: NodeJS.Timeout;
+
+  constructor(
+    private readonly ms: number,
+    options: RouterCallOptions,
+  ) {
+    const { client, signal: parent } = options;
+    if (client) {
+      if (client.cancelReason !== undefined) this.cancel(client.cancelReason);
+      else client.onCancel((reason) => this.cancel(reason));
+    } else if (parent?.aborted) this.cancel(parent.reason);
+    else parent?.addEventListener('abort', () => this.cancel(parent.reason), { once: true });
+    this.handle = setTimeout(expire, Math.max(0, ms), this);
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason !== undefined) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  onCancel(listener: (reason: unknown) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const at = this.listeners.indexOf(listener);
+      if (at !== -1) this.listeners.splice(at, 1);
+    };
+  }
+
+  cancel(reason: unknown): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason ?? new LakegateError('REQUEST_CANCELLED', 'The request was cancelled.');
+    this.controller?.abort(this.reason);
+    for (const listener of this.listeners.splice(0)) listener(this.reason);
+  }
+
+  timedOut(): void {
+    this.expired = true;
+    this.cancel(new LakegateError('MODEL_UPSTREAM_TIMEOUT', `Timed out after ${this.ms} ms.`));
+  }
+
+  stop(): void {
+    clearTimeout(this.handle);
+  }
+
+  /** The options an attempt is called with: the cancellation, and a signal made only when read. */
+  callOptions(requestId: string | undefined): CallOptions {
+    const cancellation = this;
+    const call: CallOptions = {
+      cancellation,
+      get signal() {
+        return cancellation.signal;
+      },
+    };
+    if (requestId) call.requestId = requestId;
+    return call;
+  }
+}
+
+function expire(attempt: AttemptCancellation): void {
+  attempt.timedOut();
+}
