@@ -45,7 +45,9 @@ export class UsageStoreThread implements UsageStorage {
   /** Records refused here (the queue was full, or the store closed). */
   private dropped = 0;
   private closed = false;
-  private readonly timer: NodeJS.Timeout;
+  /** Set while records wait for their hand-off: an idle gateway keeps no timer ticking. */
+  private timer: NodeJS.Timeout | undefined;
+  private readonly handOffMs: number;
   private readonly maxQueue: number;
 
   private constructor(
@@ -69,8 +71,7 @@ export class UsageStoreThread implements UsageStorage {
       this.failAll(error);
     });
     worker.on('exit', () => this.failAll(new LakegateError('INTERNAL', 'The usage store has stopped.')));
-    this.timer = setInterval(() => this.handOff(), options.handOffMs ?? 20);
-    this.timer.unref();
+    this.handOffMs = options.handOffMs ?? 20;
   }
 
   static async open(options: UsageStoreThreadOptions): Promise<UsageStoreThread> {
@@ -97,7 +98,16 @@ export class UsageStoreThread implements UsageStorage {
     }
     this.pending.push(record);
     if (this.pending.length >= HAND_OFF_RECORDS) this.handOff();
+    else if (this.timer === undefined) {
+      this.timer = setTimeout(this.handOffLater, this.handOffMs);
+      this.timer.unref();
+    }
   }
+
+  private readonly handOffLater = () => {
+    this.timer = undefined;
+    this.handOff();
+  };
 
   stats(): UsageStoreStats {
     const stats = this.workerStats;
@@ -120,7 +130,8 @@ export class UsageStoreThread implements UsageStorage {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    this.timer = undefined;
     this.handOff();
     this.closed = true;
     try {
