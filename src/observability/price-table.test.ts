@@ -52,6 +52,12 @@ describe('PriceTable', () => {
     });
   });
 
+  it('answers the same after thousands of made-up model ids (its cache starts over instead of growing)', () => {
+    for (let i = 0; i < 3_000; i++) expect(table.priceOf('openai', `made-up-${i}`)).toBeNull();
+    expect(table.priceOf('openai', 'gpt-4o')).toMatchObject({ input: 2.5, output: 10 });
+    expect(table.priceOf('vllm', 'made-up-0')).toMatchObject({ input: 0, output: 0 });
+  });
+
   it('computes the cost of a Bedrock Claude call with prompt caching', () => {
     const cost = table.costOf(
       'bedrock',

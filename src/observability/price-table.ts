@@ -46,6 +46,9 @@ export function costOf(price: ModelPrice, tokens: PricedTokens, batch = false): 
   return batch && price.batchDiscount ? full * (1 - price.batchDiscount) : full;
 }
 
+/** Resolved prices kept per provider; past this the cache starts over (resolving is cheap, a leak is not). */
+const MAX_CACHED_MODELS_PER_PROVIDER = 1024;
+
 export class PriceTable {
   /** provider name → model id → price (null: no price known), filled as calls are priced. */
   private readonly resolved = new Map<string, Map<string, ModelPrice | null>>();
@@ -87,6 +90,8 @@ export class PriceTable {
     let price = models.get(model);
     if (price === undefined) {
       price = this.resolve(provider, model);
+      // Model ids come from callers: a bound keeps made-up ids from growing the cache without end.
+      if (models.size >= MAX_CACHED_MODELS_PER_PROVIDER) models.clear();
       models.set(model, price);
     }
     return price;
