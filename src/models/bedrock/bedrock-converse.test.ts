@@ -1,12 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  readFixture,
-  type ScriptedServer,
-  startScriptedServer,
-} from '../../../test/support/scripted-server.js';
+import { describe, expect, it } from 'vitest';
+import { readFixture } from '../../../test/support/scripted-server.js';
 import { type ConverseRequest, LakegateError, STOP_REASONS } from '../../core/index.js';
-import type { ModelProvider } from '../spec.js';
-import { createBedrockProvider } from './index.js';
+import { scriptedBedrock } from './test-support.js';
 
 const CLAUDE = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
 const CLAUDE_PATH = '/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse';
@@ -19,36 +14,23 @@ function ask(text: string, extra: Partial<ConverseRequest> = {}): ConverseReques
   return { modelId: CLAUDE, messages: [{ role: 'user', content: [{ type: 'text', text }] }], ...extra };
 }
 
-let server: ScriptedServer;
-let provider: ModelProvider;
-
-beforeEach(async () => {
-  server = await startScriptedServer();
-  provider = createBedrockProvider({
-    name: 'bedrock',
-    region: 'us-east-1',
-    endpoint: server.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
-  });
-});
-
-afterEach(async () => {
-  await provider.close?.();
-  await server.close();
-});
+const bedrock = scriptedBedrock((url) => ({
+  endpoint: url,
+  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+}));
 
 describe('converse request', () => {
   it('sends a plain text turn to /model/{id}/converse and maps the answer', async () => {
     const body = await fixture('converse-text.json');
     // Bedrock reports 812 ms; the latency we report is our own, measured around the call.
-    server.enqueue(async () => {
+    bedrock.server.enqueue(async () => {
       await new Promise((resolve) => setTimeout(resolve, 40));
       return { body };
     });
 
-    const response = await provider.converse(ask('What is the status of claim CLM-1042?'));
+    const response = await bedrock.provider.converse(ask('What is the status of claim CLM-1042?'));
 
-    const request = server.lastRequest();
+    const request = bedrock.server.lastRequest();
     expect(request.method).toBe('POST');
     expect(request.url).toBe(CLAUDE_PATH);
     expect(request.headers['content-type']).toBe('application/json');
@@ -77,9 +59,9 @@ describe('converse request', () => {
   });
 
   it('sends system prompt, multi-turn history, inference config, cache points and passthrough fields', async () => {
-    server.enqueue({ body: await fixture('converse-text.json') });
+    bedrock.server.enqueue({ body: await fixture('converse-text.json') });
 
-    await provider.converse({
+    await bedrock.provider.converse({
       modelId: CLAUDE,
       system: [
         { type: 'text', text: 'You are a claims assistant.' },
@@ -102,7 +84,7 @@ describe('converse request', () => {
       requestMetadata: { tenant: 'insurer-a' },
     });
 
-    expect(server.lastRequest().json).toEqual({
+    expect(bedrock.server.lastRequest().json).toEqual({
       system: [
         { text: 'You are a claims assistant.' },
         { cachePoint: { type: 'default' } },
@@ -143,9 +125,9 @@ describe('converse request', () => {
     [{ type: 'any' } as const, { any: {} }],
     [{ type: 'tool', name: 'lookup_claim' } as const, { tool: { name: 'lookup_claim' } }],
   ])('sends tool definitions with tool choice %j', async (toolChoice, wireChoice) => {
-    server.enqueue({ body: await fixture('converse-text.json') });
+    bedrock.server.enqueue({ body: await fixture('converse-text.json') });
 
-    const response = await provider.converse(
+    const response = await bedrock.provider.converse(
       ask('Look up CLM-1042', {
         toolConfig: {
           tools: [
@@ -158,7 +140,7 @@ describe('converse request', () => {
       }),
     );
 
-    expect(server.lastRequest().json).toEqual({
+    expect(bedrock.server.lastRequest().json).toEqual({
       messages: [{ role: 'user', content: [{ text: 'Look up CLM-1042' }] }],
       toolConfig: {
         tools: [
@@ -173,13 +155,13 @@ describe('converse request', () => {
   });
 
   it("omits tool choice 'none', which Converse lacks, and warns", async () => {
-    server.enqueue({ body: await fixture('converse-text.json') });
+    bedrock.server.enqueue({ body: await fixture('converse-text.json') });
 
-    const response = await provider.converse(
+    const response = await bedrock.provider.converse(
       ask('Just talk', { toolConfig: { tools: [lookupClaim], toolChoice: { type: 'none' } } }),
     );
 
-    expect(server.lastRequest().json).toEqual({
+    expect(bedrock.server.lastRequest().json).toEqual({
       messages: [{ role: 'user', content: [{ text: 'Just talk' }] }],
       toolConfig: { tools: [lookupClaimWire] },
     });
@@ -189,15 +171,17 @@ describe('converse request', () => {
   });
 
   it('leaves toolConfig out when there are no tools', async () => {
-    server.enqueue({ body: await fixture('converse-text.json') });
-    await provider.converse(ask('Hi', { toolConfig: { tools: [] } }));
-    expect(server.lastRequest().json).toEqual({ messages: [{ role: 'user', content: [{ text: 'Hi' }] }] });
+    bedrock.server.enqueue({ body: await fixture('converse-text.json') });
+    await bedrock.provider.converse(ask('Hi', { toolConfig: { tools: [] } }));
+    expect(bedrock.server.lastRequest().json).toEqual({
+      messages: [{ role: 'user', content: [{ text: 'Hi' }] }],
+    });
   });
 
   it('sends a tool call and its results back in the Converse shapes', async () => {
-    server.enqueue({ body: await fixture('converse-text.json') });
+    bedrock.server.enqueue({ body: await fixture('converse-text.json') });
 
-    await provider.converse({
+    await bedrock.provider.converse({
       modelId: CLAUDE,
       messages: [
         { role: 'user', content: [{ type: 'text', text: 'Look up CLM-1042 and CLM-9' }] },
@@ -233,7 +217,7 @@ describe('converse request', () => {
       ],
     });
 
-    expect(server.lastRequest().json).toEqual({
+    expect(bedrock.server.lastRequest().json).toEqual({
       messages: [
         { role: 'user', content: [{ text: 'Look up CLM-1042 and CLM-9' }] },
         {
@@ -265,11 +249,11 @@ describe('converse request', () => {
   });
 
   it('sends images, documents and reasoning as base64 / keyed unions', async () => {
-    server.enqueue({ body: await fixture('converse-text.json') });
+    bedrock.server.enqueue({ body: await fixture('converse-text.json') });
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const pdf = new TextEncoder().encode('%PDF-1.7');
 
-    await provider.converse({
+    await bedrock.provider.converse({
       modelId: CLAUDE,
       messages: [
         {
@@ -305,7 +289,7 @@ describe('converse request', () => {
       ],
     });
 
-    expect(server.lastRequest().json).toEqual({
+    expect(bedrock.server.lastRequest().json).toEqual({
       messages: [
         {
           role: 'user',
@@ -345,9 +329,9 @@ describe('converse request', () => {
 
 describe('converse response', () => {
   it('maps a tool call', async () => {
-    server.enqueue({ body: await fixture('converse-tool-use.json') });
+    bedrock.server.enqueue({ body: await fixture('converse-tool-use.json') });
 
-    const response = await provider.converse(ask('Look up CLM-1042'));
+    const response = await bedrock.provider.converse(ask('Look up CLM-1042'));
 
     expect(response.stopReason).toBe('tool_use');
     expect(response.output.message.content).toEqual([
@@ -363,9 +347,9 @@ describe('converse response', () => {
   });
 
   it('maps reasoning (text and redacted) and cache token usage', async () => {
-    server.enqueue({ body: await fixture('converse-reasoning-cached.json') });
+    bedrock.server.enqueue({ body: await fixture('converse-reasoning-cached.json') });
 
-    const response = await provider.converse(ask('Is flood covered?'));
+    const response = await bedrock.provider.converse(ask('Is flood covered?'));
 
     expect(response.output.message.content).toEqual([
       {
@@ -387,13 +371,13 @@ describe('converse response', () => {
 
   it('computes a missing totalTokens including cached tokens', async () => {
     const body = await fixture('converse-text.json');
-    server.enqueue({
+    bedrock.server.enqueue({
       body: {
         ...body,
         usage: { inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 100, cacheWriteInputTokens: 20 },
       },
     });
-    const response = await provider.converse(ask('Hi'));
+    const response = await bedrock.provider.converse(ask('Hi'));
     expect(response.usage).toEqual({
       inputTokens: 10,
       outputTokens: 5,
@@ -404,15 +388,17 @@ describe('converse response', () => {
   });
 
   it.each(STOP_REASONS)('passes stop reason %s through', async (stopReason) => {
-    server.enqueue({ body: { ...(await fixture('converse-text.json')), stopReason } });
-    const response = await provider.converse(ask('Hi'));
+    bedrock.server.enqueue({ body: { ...(await fixture('converse-text.json')), stopReason } });
+    const response = await bedrock.provider.converse(ask('Hi'));
     expect(response.stopReason).toBe(stopReason);
     expect(response.warnings).toBeUndefined();
   });
 
   it('reports a stop reason it does not know as end_turn with a warning', async () => {
-    server.enqueue({ body: { ...(await fixture('converse-text.json')), stopReason: 'brand_new_reason' } });
-    const response = await provider.converse(ask('Hi'));
+    bedrock.server.enqueue({
+      body: { ...(await fixture('converse-text.json')), stopReason: 'brand_new_reason' },
+    });
+    const response = await bedrock.provider.converse(ask('Hi'));
     expect(response.stopReason).toBe('end_turn');
     expect(response.warnings).toEqual([
       { setting: 'stopReason', message: expect.stringContaining('brand_new_reason') },
@@ -421,7 +407,7 @@ describe('converse response', () => {
 
   it('drops output blocks the canonical model cannot hold, with a warning', async () => {
     const body = await fixture('converse-text.json');
-    server.enqueue({
+    bedrock.server.enqueue({
       body: {
         ...body,
         output: {
@@ -433,7 +419,7 @@ describe('converse response', () => {
       },
     });
 
-    const response = await provider.converse(ask('Hi'));
+    const response = await bedrock.provider.converse(ask('Hi'));
 
     expect(response.output.message.content).toEqual([{ type: 'text', text: 'Answer.' }]);
     expect(response.warnings).toEqual([
@@ -442,18 +428,20 @@ describe('converse response', () => {
   });
 
   it('turns a body that is not JSON into MODEL_UPSTREAM_BAD_RESPONSE', async () => {
-    server.enqueue({
+    bedrock.server.enqueue({
       status: 200,
       headers: { 'content-type': 'application/json' },
       body: '{"output": {"mess',
     });
-    const error = await provider.converse(ask('Hi')).catch((e: unknown) => e);
+    const error = await bedrock.provider.converse(ask('Hi')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LakegateError);
     expect(error).toMatchObject({ code: 'MODEL_UPSTREAM_BAD_RESPONSE' });
   });
 
   it('turns a JSON body of the wrong shape into MODEL_UPSTREAM_BAD_RESPONSE', async () => {
-    server.enqueue({ body: { stopReason: 'end_turn', usage: { inputTokens: 1 } } });
-    await expect(provider.converse(ask('Hi'))).rejects.toMatchObject({ code: 'MODEL_UPSTREAM_BAD_RESPONSE' });
+    bedrock.server.enqueue({ body: { stopReason: 'end_turn', usage: { inputTokens: 1 } } });
+    await expect(bedrock.provider.converse(ask('Hi'))).rejects.toMatchObject({
+      code: 'MODEL_UPSTREAM_BAD_RESPONSE',
+    });
   });
 });

@@ -1,31 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ScriptedServer, startScriptedServer } from '../../../test/support/scripted-server.js';
-import type { ModelProvider } from '../spec.js';
-import { createBedrockProvider } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { scriptedBedrock } from './test-support.js';
 
-let server: ScriptedServer;
-let provider: ModelProvider;
-
-beforeEach(async () => {
-  server = await startScriptedServer();
-  provider = createBedrockProvider({
-    name: 'bedrock',
-    region: 'us-east-1',
-    endpoint: server.url,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-  });
-});
-
-afterEach(async () => {
-  await provider.close?.();
-  await server.close();
-});
+const bedrock = scriptedBedrock();
 
 describe('countTokens', () => {
   it('posts the conversation to /count-tokens wrapped in input.converse', async () => {
-    server.enqueue({ body: { inputTokens: 123 } });
+    bedrock.server.enqueue({ body: { inputTokens: 123 } });
 
-    const response = await provider.countTokens!({
+    const response = await bedrock.provider.countTokens!({
       modelId: 'anthropic.claude-3-7-sonnet-20250219-v1:0',
       system: [{ type: 'text', text: 'You are a claims assistant.' }],
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Status of CLM-1042?' }] }],
@@ -37,7 +19,7 @@ describe('countTokens', () => {
       additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 1024 } },
     });
 
-    const request = server.lastRequest();
+    const request = bedrock.server.lastRequest();
     expect(request.url).toBe('/model/anthropic.claude-3-7-sonnet-20250219-v1%3A0/count-tokens');
     expect(request.json).toEqual({
       input: {
@@ -56,9 +38,9 @@ describe('countTokens', () => {
   });
 
   it('rejects a response without inputTokens as a bad response', async () => {
-    server.enqueue({ body: { tokens: 5 } });
+    bedrock.server.enqueue({ body: { tokens: 5 } });
     await expect(
-      provider.countTokens!({
+      bedrock.provider.countTokens!({
         modelId: 'anthropic.claude-3-7-sonnet-20250219-v1:0',
         messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }],
       }),
@@ -81,16 +63,16 @@ describe('invokeNative', () => {
       stop_reason: 'end_turn',
       usage: { input_tokens: 8, output_tokens: 4 },
     });
-    server.enqueue({ headers: { 'content-type': 'application/json' }, body: answer });
+    bedrock.server.enqueue({ headers: { 'content-type': 'application/json' }, body: answer });
 
-    const response = await provider.invokeNative!({
+    const response = await bedrock.provider.invokeNative!({
       modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
       body: new TextEncoder().encode(native),
       contentType: 'application/json',
       accept: '*/*',
     });
 
-    const request = server.lastRequest();
+    const request = bedrock.server.lastRequest();
     expect(request.url).toBe('/model/anthropic.claude-3-haiku-20240307-v1%3A0/invoke');
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['accept']).toBe('*/*');
@@ -100,7 +82,7 @@ describe('invokeNative', () => {
   });
 
   it('maps a rejected native body like any other Bedrock error', async () => {
-    server.enqueue({
+    bedrock.server.enqueue({
       status: 400,
       headers: {
         'x-amzn-errortype': 'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
@@ -108,7 +90,7 @@ describe('invokeNative', () => {
       body: { message: 'Malformed input request: #: required key [messages] not found' },
     });
     await expect(
-      provider.invokeNative!({
+      bedrock.provider.invokeNative!({
         modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
         body: new TextEncoder().encode('{}'),
         contentType: 'application/json',

@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  readFixture,
-  type ScriptedServer,
-  startScriptedServer,
-} from '../../../test/support/scripted-server.js';
+import { describe, expect, it } from 'vitest';
+import { readFixture } from '../../../test/support/scripted-server.js';
 import { type ConverseRequest, LakegateError } from '../../core/index.js';
-import type { ModelProvider } from '../spec.js';
 import { createBedrockProvider } from './index.js';
+import { scriptedBedrock } from './test-support.js';
 
 const REQUEST: ConverseRequest = {
   modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
@@ -14,23 +10,7 @@ const REQUEST: ConverseRequest = {
 };
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 
-let server: ScriptedServer;
-let provider: ModelProvider;
-
-beforeEach(async () => {
-  server = await startScriptedServer();
-  provider = createBedrockProvider({
-    name: 'bedrock',
-    region: 'us-east-1',
-    endpoint: server.url,
-    credentials: CREDENTIALS,
-  });
-});
-
-afterEach(async () => {
-  await provider.close?.();
-  await server.close();
-});
+const bedrock = scriptedBedrock((url) => ({ endpoint: url, credentials: CREDENTIALS }));
 
 async function failure(promise: Promise<unknown>): Promise<LakegateError> {
   const error = await promise.then(
@@ -47,7 +27,7 @@ function coralType(name: string): string {
 
 describe('Bedrock error responses', () => {
   it('maps 429 ThrottlingException with retry-after to a retryable MODEL_UPSTREAM_THROTTLED', async () => {
-    server.enqueue({
+    bedrock.server.enqueue({
       status: 429,
       headers: {
         'content-type': 'application/json',
@@ -57,7 +37,7 @@ describe('Bedrock error responses', () => {
       body: await readFixture(new URL('./fixtures/error-throttling.json', import.meta.url)),
     });
 
-    const error = await failure(provider.converse(REQUEST));
+    const error = await failure(bedrock.provider.converse(REQUEST));
 
     expect(error.code).toBe('MODEL_UPSTREAM_THROTTLED');
     expect(error.retryable).toBe(true);
@@ -77,13 +57,13 @@ describe('Bedrock error responses', () => {
     [500, 'InternalServerException', 'MODEL_UPSTREAM_ERROR', true],
     [503, 'ServiceUnavailableException', 'MODEL_UPSTREAM_UNAVAILABLE', true],
   ])('maps %i %s to %s (retryable %s)', async (status, errorType, code, retryable) => {
-    server.enqueue({
+    bedrock.server.enqueue({
       status,
       headers: { 'content-type': 'application/json', 'x-amzn-errortype': coralType(errorType) },
       body: { message: `${errorType} happened` },
     });
 
-    const error = await failure(provider.converse(REQUEST));
+    const error = await failure(bedrock.provider.converse(REQUEST));
 
     expect(error.code).toBe(code);
     expect(error.retryable).toBe(retryable);
@@ -93,17 +73,17 @@ describe('Bedrock error responses', () => {
   });
 
   it('reads the error type from the body __type when the header is missing', async () => {
-    server.enqueue({
+    bedrock.server.enqueue({
       status: 400,
       body: JSON.parse(await readFixture(new URL('./fixtures/error-validation.json', import.meta.url))),
     });
-    server.enqueue({
+    bedrock.server.enqueue({
       status: 400,
       body: { __type: 'com.amazon.coral.validate#ValidationException', message: 'Malformed input request' },
     });
 
-    const withoutType = await failure(provider.converse(REQUEST));
-    const withType = await failure(provider.converse(REQUEST));
+    const withoutType = await failure(bedrock.provider.converse(REQUEST));
+    const withType = await failure(bedrock.provider.converse(REQUEST));
 
     expect(withoutType.code).toBe('MODEL_UPSTREAM_REJECTED');
     expect(withoutType.details['errorType']).toBeUndefined();
@@ -113,37 +93,37 @@ describe('Bedrock error responses', () => {
   });
 
   it('maps a 502 HTML page from a proxy by status alone', async () => {
-    server.enqueue({
+    bedrock.server.enqueue({
       status: 502,
       headers: { 'content-type': 'text/html' },
       body: '<html>Bad Gateway</html>',
     });
-    const error = await failure(provider.converse(REQUEST));
+    const error = await failure(bedrock.provider.converse(REQUEST));
     expect(error.code).toBe('MODEL_UPSTREAM_ERROR');
     expect(error.retryable).toBe(true);
     expect(error.details).toEqual({ provider: 'bedrock', status: 502 });
   });
 
   it('maps a connection reset before the answer to a retryable MODEL_UPSTREAM_UNAVAILABLE', async () => {
-    server.enqueue({ reset: true });
-    const error = await failure(provider.converse(REQUEST));
+    bedrock.server.enqueue({ reset: true });
+    const error = await failure(bedrock.provider.converse(REQUEST));
     expect(error.code).toBe('MODEL_UPSTREAM_UNAVAILABLE');
     expect(error.retryable).toBe(true);
   });
 
   it('rejects converseStream itself when the upstream refuses before the first byte', async () => {
-    server.enqueue({
+    bedrock.server.enqueue({
       status: 429,
       headers: { 'x-amzn-errortype': coralType('ThrottlingException'), 'retry-after': '1' },
       body: { message: 'Too many requests' },
     });
-    const error = await failure(provider.converseStream(REQUEST));
+    const error = await failure(bedrock.provider.converseStream(REQUEST));
     expect(error.code).toBe('MODEL_UPSTREAM_THROTTLED');
     expect(error.retryAfterMs).toBe(1000);
   });
 
   it('maps errors of the other operations the same way', async () => {
-    server.enqueue(
+    bedrock.server.enqueue(
       {
         status: 503,
         headers: { 'x-amzn-errortype': coralType('ServiceUnavailableException') },
@@ -155,8 +135,10 @@ describe('Bedrock error responses', () => {
         body: { message: 'y' },
       },
     );
-    const embed = await failure(provider.embed!({ modelId: 'amazon.titan-embed-text-v2:0', inputs: ['a'] }));
-    const count = await failure(provider.countTokens!(REQUEST));
+    const embed = await failure(
+      bedrock.provider.embed!({ modelId: 'amazon.titan-embed-text-v2:0', inputs: ['a'] }),
+    );
+    const count = await failure(bedrock.provider.countTokens!(REQUEST));
     expect(embed.code).toBe('MODEL_UPSTREAM_UNAVAILABLE');
     expect(count.code).toBe('MODEL_NOT_FOUND');
   });
