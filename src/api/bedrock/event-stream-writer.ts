@@ -8,7 +8,7 @@
 // CRC32 of everything before it. A header: name length (u8) | name | type 7 (string) | value length
 // (u16) | value. All big-endian.
 
-import { crc32 } from './crc32.js';
+import { crc32 } from '../../core/index.js';
 
 const STRING_TYPE = 7;
 const MAX_NAME_BYTES = 255;

@@ -1,4 +1,4 @@
-// CRC32 (the IEEE polynomial, as zlib and the AWS event stream use it): zlib's own from Node 20.15 on,
+// CRC-32 (the IEEE polynomial, as zlib, the AWS event stream and our index log frames use it): zlib's own from Node 20.15 on,
 // else a table-driven one with the same result for the older Node 20 releases we still support.
 
 import * as zlib from 'node:zlib';
