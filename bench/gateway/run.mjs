@@ -6,7 +6,7 @@
 // Settings (environment): BENCH_SECONDS (measured seconds per scenario, default 5), BENCH_WARMUP_SECONDS
 // (default 1), BENCH_CLIENTS (default "1,16"), BENCH_ROUNDS (default 1; with more, each row keeps its best
 // round — the machine is shared and noisy), BENCH_SCENARIOS (comma-separated scenario names to run, e.g.
-// "direct chat,lakegate chat"; all by default), BENCH_CPU_PROF=1 (profile the Lakegate process and print its
+// "direct chat,lakegate chat"; all by default), BENCH_CPU_PROF=1 (profile both Lakegate processes and print their
 // hot spots), BENCH_STRICT=1 (exit 1 when a target is not met).
 
 import { randomBytes } from 'node:crypto';
@@ -208,13 +208,15 @@ async function main() {
     configPath,
     `providers:\n  upstream: { type: openai-compatible, baseUrl: "${upstream.url}/v1" }\n`,
   );
-  const nodeFlags = settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  // Each Lakegate profiles into its own folder, so the two processes' profiles cannot be mixed up.
+  const profileFlags = (name) =>
+    settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : [];
   const lakegate = await startLakegate({
     repoRoot,
     home: join(home, 'data'),
     configPath,
     adminKey,
-    nodeFlags,
+    nodeFlags: profileFlags('lakegate'),
   });
   const governedConfigPath = join(home, 'governed.yaml');
   writeFileSync(governedConfigPath, governedConfig(upstream.url));
@@ -223,7 +225,7 @@ async function main() {
     home: join(home, 'governed-data'),
     configPath: governedConfigPath,
     adminKey,
-    nodeFlags: [],
+    nodeFlags: profileFlags('governed'),
   });
   const governedKey = await benchUser(governed.url, adminKey);
   const load = await startLoadGenerator();
@@ -274,20 +276,26 @@ async function main() {
       `\nTargets:\n${formatTargets(targetResults)}\n`,
   );
 
-  let profile;
+  const profile = {};
   if (settings.cpuProfile) {
     await stopChild(load.child);
-    await stopChild(lakegate.child);
-    const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-    if (file) {
-      const summary = summarizeProfile(JSON.parse(readFileSync(join(profileDir, file), 'utf8')));
-      profile = {
-        file: join(profileDir, file),
+    for (const [name, server] of [
+      ['lakegate', lakegate],
+      ['governed', governed],
+    ]) {
+      await stopChild(server.child);
+      // The main thread's profile: thread id 0 in the file name (workers write their own).
+      const dir = join(profileDir, name);
+      const file = readdirSync(dir).find((entry) => /\.\d+\.0\.\d+\.cpuprofile$/.test(entry));
+      if (!file) continue;
+      const summary = summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+      profile[name] = {
+        file: join(dir, file),
         functions: summary.functions.slice(0, 40),
         files: summary.files.slice(0, 20),
       };
       process.stdout.write(
-        `\nLakegate CPU profile (${profile.file}), whole run:\n${formatProfileSummary(summary)}\n`,
+        `\n${name === 'governed' ? 'Governed Lakegate' : 'Lakegate'} CPU profile (${profile[name].file}), whole run:\n${formatProfileSummary(summary)}\n`,
       );
     }
   }
@@ -301,7 +309,7 @@ async function main() {
     targets: { values: TARGETS, results: targetResults },
     rows,
     ...(settings.rounds > 1 ? { allRounds: measured } : {}),
-    ...(profile ? { profile } : {}),
+    ...(settings.cpuProfile ? { profile } : {}),
   });
   process.stdout.write(`\nresults: ${resultFile}\n`);
 
