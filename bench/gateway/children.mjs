@@ -3,6 +3,8 @@
 
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
@@ -84,8 +86,20 @@ export async function startLoadGenerator() {
 }
 
 /** Starts `node bin/lakegate.js up` and resolves with its URL once it says it is serving. */
+/** The node flags `npm start` runs Lakegate with (the script is `node <flags> bin/lakegate.js up`). */
+function startScriptNodeFlags(repoRoot) {
+  const script = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.start;
+  const words = script.split(/\s+/);
+  const bin = words.indexOf('bin/lakegate.js');
+  if (words[0] !== 'node' || bin === -1)
+    throw new Error(`npm start is not "node … bin/lakegate.js up": ${script}`);
+  return words.slice(1, bin);
+}
+
+/** Lakegate as `npm start` runs it (same node flags), plus the bench's own flags. */
 export async function startLakegate({ repoRoot, home, configPath, adminKey, nodeFlags = [] }) {
   const args = [
+    ...startScriptNodeFlags(repoRoot),
     ...nodeFlags,
     '--import',
     here('./exit-with-parent.mjs'),
