@@ -69,4 +69,5 @@ export { newId, nowIso } from './ids.js';
 export type { JsonParseResult } from './safe-json.js';
 export { isRecord, safeParseJson } from './safe-json.js';
 export { seededRandom } from './seeded-random.js';
+export { type DigestEncoding, sha256 } from './sha256.js';
 export { untilClosed } from './stream-closed.js';

@@ -1,19 +1,13 @@
 // The hash chain: each record's hash covers its own fields and the previous record's hash, so altering,
 // deleting, reordering or inserting a record breaks a link that `verify` finds.
 
-import * as crypto from 'node:crypto';
+import { sha256 } from '../../core/index.js';
 import type { AuditLogTable } from '../../store/index.js';
 
 /** The previous hash of record 1. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 export type HashedFields = Omit<AuditLogTable, 'hash'>;
-
-/** One-shot `crypto.hash` (Node 20.12+) skips the Hash object a record would otherwise allocate. */
-const sha256Hex: (text: string) => string =
-  typeof crypto.hash === 'function'
-    ? (text) => crypto.hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * sha256 of the canonical JSON of the record: a fixed key order, and `params` as the exact stored text
@@ -32,5 +26,5 @@ export function hashAuditRecord(row: HashedFields): string {
     request_id: row.request_id,
     prev_hash: row.prev_hash,
   });
-  return sha256Hex(canonical);
+  return sha256(canonical, 'hex');
 }

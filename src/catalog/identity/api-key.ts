@@ -1,7 +1,8 @@
 // A Lakegate API key is `<key id>.<secret>`. The key id is public (it names the key, and is the AWS
 // access key id when the key signs with SigV4); the secret is shown once and otherwise stored hashed.
 
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../../core/index.js';
 
 export interface ParsedApiKey {
   keyId: string;
@@ -35,7 +36,7 @@ export function isValidKeyId(keyId: string): boolean {
 
 /** SHA-256 is enough for secrets of 240 random bits: there is nothing to brute-force. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256(secret, 'hex');
 }
 
 export function secretMatches(secret: string, expectedHash: string): boolean {

@@ -4,7 +4,7 @@
 // surface happened to build their objects) share one entry. Binary content (images, documents) enters
 // as the hash of its bytes, so a large attachment is hashed once, not copied into a string.
 
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../core/index.js';
 import type { ConverseInput } from '../router.js';
 
 /**
@@ -18,7 +18,7 @@ export function stableSerialise(value: unknown): string {
     return JSON.stringify(value) ?? 'null';
   }
   if (value instanceof Uint8Array) {
-    return `{"$bytes":"${createHash('sha256').update(value).digest('hex')}"}`;
+    return `{"$bytes":"${sha256(value, 'hex')}"}`;
   }
   if (Array.isArray(value)) {
     let out = '[';
@@ -44,11 +44,5 @@ export function stableSerialise(value: unknown): string {
  * (scope, model) pairs produce the same prefix.
  */
 export function converseCacheKey(scope: string, modelId: string, input: ConverseInput): string {
-  return createHash('sha256')
-    .update(scope)
-    .update('\u0000')
-    .update(modelId)
-    .update('\u0000')
-    .update(stableSerialise(input))
-    .digest('base64url');
+  return sha256(`${scope}\u0000${modelId}\u0000${stableSerialise(input)}`, 'base64url');
 }
