@@ -150,30 +150,20 @@ export class Http1ResponseParser {
         case 'head':
           data = this.readHead(data);
           break;
-        case 'length': {
-          const take = Math.min(this.remaining, data.length);
-          this.remaining -= take;
-          const body = take === data.length ? data : data.subarray(0, take);
-          data = data.subarray(take);
-          this.events.onBody(body);
+        case 'length':
+          data = this.readCounted(data);
           if (this.remaining === 0) this.finish();
           break;
-        }
         case 'chunk-size':
           data = this.readChunkSize(data);
           break;
-        case 'chunk-data': {
-          const take = Math.min(this.remaining, data.length);
-          this.remaining -= take;
-          const body = take === data.length ? data : data.subarray(0, take);
-          data = data.subarray(take);
-          this.events.onBody(body);
+        case 'chunk-data':
+          data = this.readCounted(data);
           if (this.remaining === 0) {
             this.state = 'chunk-data-end';
             this.remaining = 2;
           }
           break;
-        }
         case 'chunk-data-end': {
           // The CRLF after a chunk's data, possibly split across reads.
           const expected = CRLF[2 - this.remaining]!;
@@ -204,6 +194,14 @@ export class Http1ResponseParser {
     }
     if (this.state !== 'done')
       throw new Http1ParseError('The connection closed before the response was complete');
+  }
+
+  /** Hands on up to `remaining` body bytes (of the Content-Length or the chunk); returns the rest. */
+  private readCounted(data: Buffer): Buffer {
+    const take = Math.min(this.remaining, data.length);
+    this.remaining -= take;
+    this.events.onBody(take === data.length ? data : data.subarray(0, take));
+    return data.subarray(take);
   }
 
   private finish(): void {
