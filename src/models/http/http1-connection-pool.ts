@@ -5,7 +5,8 @@
 // callers cannot tell the two paths apart. What it leaves out (request streams, upgrades, pipelining)
 // is never asked of it: UpstreamAgent sends such requests through undici.
 
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { type Dispatcher, errors as undiciErrors } from 'undici';
 import { Http1ParseError, Http1ResponseParser, type ResponseHead } from './http1-response-parser.js';
 
@@ -18,6 +19,8 @@ export interface PoolSettings {
   keepAliveMaxSeconds: number;
   /** Seconds of silence while waiting for the head, or between body bytes, before the call fails. */
   responseIdleSeconds: number;
+  /** Certificate authorities for https origins, replacing Node's bundled roots (as tls's `ca` does). */
+  tlsCa?: string | Buffer | Array<string | Buffer>;
 }
 
 /** Seconds taken off a server's keep-alive hint, so that we stop using a connection before it does. */
@@ -188,7 +191,7 @@ class Connection {
   }
 }
 
-/** The plain-HTTP connections to one origin, at most `connectionsPerOrigin` of them; requests beyond wait in line. */
+/** The connections to one origin, at most `connectionsPerOrigin` of them; requests beyond wait in line. */
 export class OriginPool {
   private readonly connections = new Set<Connection>();
   private readonly idle: Connection[] = [];
@@ -197,6 +200,7 @@ export class OriginPool {
   private closing = false;
   private whenEmpty: (() => void)[] = [];
   readonly hostHeader: string;
+  private readonly tls: boolean;
   private readonly hostname: string;
   private readonly port: number;
 
@@ -205,8 +209,9 @@ export class OriginPool {
     readonly settings: PoolSettings,
     readonly clock: TickClock,
   ) {
+    this.tls = origin.protocol === 'https:';
     this.hostname = origin.hostname.replace(/^\[|\]$/g, '');
-    this.port = Number(origin.port) || 80;
+    this.port = Number(origin.port) || (this.tls ? 443 : 80);
     this.hostHeader = origin.host;
   }
 
@@ -294,13 +299,25 @@ export class OriginPool {
   }
 
   private connect(): Connection {
-    const socket = connectTcp({ host: this.hostname, port: this.port });
+    const { hostname: host, port } = this;
+    const { tlsCa } = this.settings;
+    // Certificates are checked as tls.connect always does (chain, and the name or address asked for);
+    // an IP address is not a server name to send (RFC 6066 §3).
+    const socket = this.tls
+      ? connectTls({
+          host,
+          port,
+          ALPNProtocols: ['http/1.1'],
+          ...(isIP(host) ? {} : { servername: host }),
+          ...(tlsCa === undefined ? {} : { ca: tlsCa }),
+        })
+      : connectTcp({ host, port });
     const timer = setTimeout(
       () => socket.destroy(new undiciErrors.ConnectTimeoutError('Connect Timeout Error')),
       this.settings.connectTimeoutMs,
     );
     timer.unref();
-    socket.once('connect', () => clearTimeout(timer));
+    socket.once(this.tls ? 'secureConnect' : 'connect', () => clearTimeout(timer));
     socket.once('close', () => clearTimeout(timer));
     const connection = new Connection(socket, this);
     this.open++;

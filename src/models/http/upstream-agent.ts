@@ -4,8 +4,8 @@
 // work on it (bench/gateway: llhttp in WebAssembly, a request object and queue, per-request timers,
 // headers and body written as separate buffers); the lean path writes a request as one buffer and
 // parses the answer in JavaScript, with the same handler interface and the same error classes.
-// A request the lean path does not take — https, a body that is a stream, an unusual method, hop-by-hop
-// or malformed headers — goes through undici, which applies its own rules to it.
+// A request the lean path does not take — a body that is a stream, an unusual method, hop-by-hop or
+// malformed headers — goes through undici, which applies its own rules to it.
 
 import { Agent, Dispatcher, errors as undiciErrors } from 'undici';
 import { Exchange, OriginPool, type PoolSettings, type TickClock } from './http1-connection-pool.js';
@@ -74,7 +74,10 @@ export class UpstreamAgent extends Dispatcher {
       keepAliveMaxTimeout: settings.keepAliveMaxSeconds * 1000,
       connections: settings.connectionsPerOrigin,
       pipelining: 1,
-      connect: { timeout: settings.connectTimeoutMs },
+      connect: {
+        timeout: settings.connectTimeoutMs,
+        ...(settings.tlsCa === undefined ? {} : { ca: settings.tlsCa }),
+      },
       headersTimeout: settings.responseIdleSeconds * 1000,
       bodyTimeout: settings.responseIdleSeconds * 1000,
     });
@@ -132,9 +135,9 @@ export class UpstreamAgent extends Dispatcher {
   private poolFor(origin: string): OriginPool | null {
     let pool = this.pools.get(origin);
     if (pool === undefined) {
-      // TLS stays with undici: its certificate, session and ALPN handling is tested there, not here.
       const url = new URL(origin);
-      pool = url.protocol === 'http:' ? new OriginPool(url, this.settings, this.clock) : null;
+      const http = url.protocol === 'http:' || url.protocol === 'https:';
+      pool = http ? new OriginPool(url, this.settings, this.clock) : null;
       this.pools.set(origin, pool);
     }
     return pool;
