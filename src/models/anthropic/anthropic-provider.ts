@@ -3,8 +3,14 @@
 
 import type { Dispatcher } from 'undici';
 import type { ConverseRequest } from '../../core/index.js';
-import type { UpstreamResponse } from '../http/index.js';
-import { createUpstreamAgent, ensureOk, readJsonBody, sendUpstream } from '../http/index.js';
+import {
+  cancellationOf,
+  createUpstreamAgent,
+  parseJsonText,
+  sendUpstreamBuffered,
+  sendUpstreamStream,
+  upstreamStatusError,
+} from '../http/index.js';
 import type { CallOptions, ModelProvider } from '../spec.js';
 import { PROVIDER_SPEC_VERSION } from '../spec.js';
 import { anthropicErrorMessage } from './anthropic-error.js';
@@ -55,19 +61,33 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
   if (options.beta && options.beta.length > 0) headers['anthropic-beta'] = options.beta.join(',');
   Object.assign(headers, options.headers);
 
+  const upstreamRequest = (
+    path: string,
+    body: AnthropicMessagesBody,
+    callOptions: CallOptions | undefined,
+  ) => ({
+    url: `${baseUrl}${path}`,
+    headers,
+    body: JSON.stringify(body),
+    ...cancellationOf(callOptions),
+  });
+
+  /** The whole answer's text, read straight off the connection; a non-2xx answer is thrown as its error. */
   const post = async (
     path: string,
     body: AnthropicMessagesBody,
     callOptions: CallOptions | undefined,
-  ): Promise<UpstreamResponse> => {
-    const response = await sendUpstream(agent, name, {
-      url: `${baseUrl}${path}`,
-      headers,
-      body: JSON.stringify(body),
-      signal: callOptions?.signal,
-    });
-    await ensureOk(name, response, anthropicErrorMessage);
-    return response;
+  ): Promise<string> => {
+    const response = await sendUpstreamBuffered(agent, name, upstreamRequest(path, body, callOptions));
+    if (response.status < 200 || response.status >= 300)
+      throw upstreamStatusError(
+        name,
+        response.status,
+        response.headers,
+        response.text,
+        anthropicErrorMessage,
+      );
+    return response.text;
   };
 
   return {
@@ -77,8 +97,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
     async converse(request: ConverseRequest, callOptions?: CallOptions) {
       const startedAt = performance.now();
       const { body, warnings } = buildAnthropicRequest(request, defaultMaxTokens);
-      const response = await post('/v1/messages', body, callOptions);
-      const message = await readJsonBody(name, response, anthropicMessageSchema);
+      const message = parseJsonText(
+        name,
+        await post('/v1/messages', body, callOptions),
+        anthropicMessageSchema,
+      );
       const latencyMs = Math.round(performance.now() - startedAt);
       return convertFromAnthropicResponse(name, message, latencyMs, warnings);
     },
@@ -86,17 +109,30 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
     async converseStream(request: ConverseRequest, callOptions?: CallOptions) {
       const startedAt = performance.now();
       const { body, warnings } = buildAnthropicRequest(request, defaultMaxTokens);
-      const response = await post('/v1/messages', { ...body, stream: true }, callOptions);
+      // Chunks straight off the connection into the SSE parser, without a Readable in between.
+      const response = await sendUpstreamStream(
+        agent,
+        name,
+        upstreamRequest('/v1/messages', { ...body, stream: true }, callOptions),
+      );
+      if (!response.ok)
+        throw upstreamStatusError(
+          name,
+          response.status,
+          response.headers,
+          response.text,
+          anthropicErrorMessage,
+        );
       return convertAnthropicStream(name, response.body, startedAt, warnings);
     },
 
     async countTokens(request: ConverseRequest, callOptions?: CallOptions) {
-      const response = await post(
+      const text = await post(
         '/v1/messages/count_tokens',
         buildAnthropicCountTokensBody(request),
         callOptions,
       );
-      const counted = await readJsonBody(name, response, anthropicCountTokensSchema);
+      const counted = parseJsonText(name, text, anthropicCountTokensSchema);
       return { inputTokens: counted.input_tokens };
     },
 
