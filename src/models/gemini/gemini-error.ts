@@ -2,7 +2,7 @@
 // header: the wait is a google.rpc.RetryInfo entry in `details`, as a protobuf duration ("37.5s").
 
 import { isRecord, LakegateError, safeParseJson } from '../../core/index.js';
-import { readBodyText, type UpstreamResponse, upstreamStatusError } from '../http/index.js';
+import { type HeaderMap, upstreamStatusError } from '../http/index.js';
 import { geminiErrorBodySchema } from './gemini-response-schema.js';
 
 const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
@@ -57,12 +57,16 @@ function withRetryInfo(error: LakegateError, body: unknown): LakegateError {
 }
 
 /** Throws the matching LakegateError unless the response is 2xx; consumes the error body. */
-export async function ensureGeminiOk(provider: string, response: UpstreamResponse): Promise<void> {
-  if (response.status >= 200 && response.status < 300) return;
-  const text = await readBodyText(provider, response).catch(() => '');
-  const error = upstreamStatusError(provider, response.status, response.headers, text, geminiErrorMessage);
+/** The error a non-2xx answer means, with Gemini's own message and retry delay when its body has them. */
+export function geminiStatusError(
+  provider: string,
+  status: number,
+  headers: HeaderMap,
+  text: string,
+): LakegateError {
+  const error = upstreamStatusError(provider, status, headers, text, geminiErrorMessage);
   const parsed = safeParseJson(text);
-  throw withRetryInfo(error, parsed.ok ? parsed.value : undefined);
+  return withRetryInfo(error, parsed.ok ? parsed.value : undefined);
 }
 
 /** The error an in-stream `{error:{...}}` event means, or undefined when the event is not one. */

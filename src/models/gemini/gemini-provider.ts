@@ -12,12 +12,18 @@ import type {
   StreamEvent,
 } from '../../core/index.js';
 import { LakegateError } from '../../core/index.js';
-import { createUpstreamAgent, readJsonBody, sendUpstream } from '../http/index.js';
+import {
+  cancellationOf,
+  createUpstreamAgent,
+  parseJsonText,
+  sendUpstreamBuffered,
+  sendUpstreamStream,
+} from '../http/index.js';
 import { type CallOptions, type ModelProvider, PROVIDER_SPEC_VERSION } from '../spec.js';
 import { buildGeminiRequest, convertSystem } from './build-gemini-request.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import { convertToGeminiTools } from './convert-to-gemini-tools.js';
-import { ensureGeminiOk } from './gemini-error.js';
+import { geminiStatusError } from './gemini-error.js';
 import {
   batchEmbedContentsResponseSchema,
   countTokensResponseSchema,
@@ -62,13 +68,24 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
     ...(options.apiKey === undefined ? {} : { 'x-goog-api-key': options.apiKey }),
   };
 
-  const post = (modelId: string, method: string, body: unknown, callOptions?: CallOptions) =>
-    sendUpstream(agent, name, {
-      url: `${root}/${modelResource(modelId).split('/').map(encodeURIComponent).join('/')}:${method}`,
-      headers,
-      body: JSON.stringify(body),
-      signal: callOptions?.signal,
-    });
+  const upstreamRequest = (modelId: string, method: string, body: unknown, callOptions?: CallOptions) => ({
+    url: `${root}/${modelResource(modelId).split('/').map(encodeURIComponent).join('/')}:${method}`,
+    headers,
+    body: JSON.stringify(body),
+    ...cancellationOf(callOptions),
+  });
+
+  /** The whole answer's text, read straight off the connection; a non-2xx answer is thrown as its error. */
+  const post = async (modelId: string, method: string, body: unknown, callOptions?: CallOptions) => {
+    const response = await sendUpstreamBuffered(
+      agent,
+      name,
+      upstreamRequest(modelId, method, body, callOptions),
+    );
+    if (response.status < 200 || response.status >= 300)
+      throw geminiStatusError(name, response.status, response.headers, response.text);
+    return response.text;
+  };
 
   return {
     specVersion: PROVIDER_SPEC_VERSION,
@@ -78,9 +95,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
       const startedAt = performance.now();
       const warnings = new WarningList();
       const body = buildGeminiRequest(request, warnings);
-      const response = await post(request.modelId, 'generateContent', body, callOptions);
-      await ensureGeminiOk(name, response);
-      const parsed = await readJsonBody(name, response, generateContentResponseSchema);
+      const text = await post(request.modelId, 'generateContent', body, callOptions);
+      const parsed = parseJsonText(name, text, generateContentResponseSchema);
       const { message, stopReason, usage } = parseGeminiResponse(name, parsed, warnings);
       const out: ConverseResponse = {
         output: { message },
@@ -100,8 +116,13 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
       // The request is built the same way as for converse(); its warnings travel on the metadata event.
       const warnings = new WarningList();
       const body = buildGeminiRequest(request, warnings);
-      const response = await post(request.modelId, 'streamGenerateContent?alt=sse', body, callOptions);
-      await ensureGeminiOk(name, response);
+      // Chunks straight off the connection into the SSE parser, without a Readable in between.
+      const response = await sendUpstreamStream(
+        agent,
+        name,
+        upstreamRequest(request.modelId, 'streamGenerateContent?alt=sse', body, callOptions),
+      );
+      if (!response.ok) throw geminiStatusError(name, response.status, response.headers, response.text);
       return geminiStreamEvents(name, response.body, startedAt, warnings.list());
     },
 
@@ -116,9 +137,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
           ...(request.dimensions === undefined ? {} : { outputDimensionality: request.dimensions }),
         })),
       };
-      const response = await post(request.modelId, 'batchEmbedContents', body, callOptions);
-      await ensureGeminiOk(name, response);
-      const parsed = await readJsonBody(name, response, batchEmbedContentsResponseSchema);
+      const text = await post(request.modelId, 'batchEmbedContents', body, callOptions);
+      const parsed = parseJsonText(name, text, batchEmbedContentsResponseSchema);
       if (parsed.embeddings.length !== request.inputs.length) {
         throw new LakegateError(
           'MODEL_UPSTREAM_BAD_RESPONSE',
@@ -150,9 +170,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
               },
             }
           : { contents };
-      const response = await post(request.modelId, 'countTokens', body, callOptions);
-      await ensureGeminiOk(name, response);
-      const parsed = await readJsonBody(name, response, countTokensResponseSchema);
+      const text = await post(request.modelId, 'countTokens', body, callOptions);
+      const parsed = parseJsonText(name, text, countTokensResponseSchema);
       return { inputTokens: parsed.totalTokens ?? 0 };
     },
 
