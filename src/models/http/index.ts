@@ -13,7 +13,6 @@ export type {
 export {
   cancellationOf,
   createUpstreamAgent,
-  ensureOk,
   parseJsonText,
   readBodyBytes,
   readBodyText,

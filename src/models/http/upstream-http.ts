@@ -199,17 +199,6 @@ export function upstreamStatusError(
   return new LakegateError('MODEL_UPSTREAM_REJECTED', message, common);
 }
 
-/** Throws the status error unless the response is 2xx; consumes the body of an error response. */
-export async function ensureOk(
-  provider: string,
-  response: UpstreamResponse,
-  messageOf: ErrorMessageOf,
-): Promise<void> {
-  if (response.status >= 200 && response.status < 300) return;
-  const text = await readBodyText(provider, response).catch(() => '');
-  throw upstreamStatusError(provider, response.status, response.headers, text, messageOf);
-}
-
 /** Wraps a failure while reading a streamed body (connection reset mid-stream) as a LakegateError. */
 export function streamReadError(provider: string, error: unknown): LakegateError {
   if (error instanceof LakegateError) return error;

@@ -12,13 +12,9 @@ import type {
 import {
   cancellationOf,
   createUpstreamAgent,
-  ensureOk,
   parseJsonText,
-  readJsonBody,
-  sendUpstream,
   sendUpstreamBuffered,
   sendUpstreamStream,
-  type UpstreamResponse,
   upstreamStatusError,
 } from '../http/index.js';
 import { type CallOptions, type ModelProvider, PROVIDER_SPEC_VERSION } from '../spec.js';
@@ -82,15 +78,16 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     path: string,
     body: Record<string, unknown>,
     callOptions: CallOptions | undefined,
-  ): Promise<UpstreamResponse> => {
-    const response = await sendUpstream(agent, name, {
+  ): Promise<string> => {
+    const response = await sendUpstreamBuffered(agent, name, {
       url: `${baseUrl}${path}`,
       headers: headersFor(callOptions),
       body: JSON.stringify(body),
-      signal: callOptions?.signal,
+      ...cancellationOf(callOptions),
     });
-    await ensureOk(name, response, openAIErrorMessage);
-    return response;
+    if (response.status < 200 || response.status >= 300)
+      throw upstreamStatusError(name, response.status, response.headers, response.text, openAIErrorMessage);
+    return response.text;
   };
 
   return {
@@ -142,18 +139,14 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     async embed(request: EmbedRequest, callOptions?: CallOptions) {
       // The API rejects an empty input list; nothing to embed is simply no embeddings.
       if (request.inputs.length === 0) return { embeddings: [], usage: { inputTokens: 0 } };
-      const response = await post('/embeddings', buildOpenAIEmbeddingsBody(request), callOptions);
-      return parseOpenAIEmbeddings(
-        name,
-        request,
-        await readJsonBody(name, response, embeddingsResponseSchema),
-      );
+      const text = await post('/embeddings', buildOpenAIEmbeddingsBody(request), callOptions);
+      return parseOpenAIEmbeddings(name, request, parseJsonText(name, text, embeddingsResponseSchema));
     },
 
     async rerank(request: RerankRequest, callOptions?: CallOptions) {
       if (request.documents.length === 0) return { results: [], usage: { inputTokens: 0 } };
-      const response = await post('/rerank', buildRerankBody(request), callOptions);
-      return parseRerank(name, request, await readJsonBody(name, response, rerankResponseSchema));
+      const text = await post('/rerank', buildRerankBody(request), callOptions);
+      return parseRerank(name, request, parseJsonText(name, text, rerankResponseSchema));
     },
 
     listModels: () => models,
