@@ -4,12 +4,13 @@
 import type { Dispatcher } from 'undici';
 import type { ConverseRequest } from '../../core/index.js';
 import {
+  answerError,
   cancellationOf,
   createUpstreamAgent,
+  okText,
   parseJsonText,
   sendUpstreamBuffered,
   sendUpstreamStream,
-  upstreamStatusError,
 } from '../http/index.js';
 import type { CallOptions, ModelProvider } from '../spec.js';
 import { PROVIDER_SPEC_VERSION } from '../spec.js';
@@ -79,15 +80,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
     callOptions: CallOptions | undefined,
   ): Promise<string> => {
     const response = await sendUpstreamBuffered(agent, name, upstreamRequest(path, body, callOptions));
-    if (response.status < 200 || response.status >= 300)
-      throw upstreamStatusError(
-        name,
-        response.status,
-        response.headers,
-        response.text,
-        anthropicErrorMessage,
-      );
-    return response.text;
+    return okText(name, response, anthropicErrorMessage);
   };
 
   return {
@@ -115,14 +108,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         name,
         upstreamRequest('/v1/messages', { ...body, stream: true }, callOptions),
       );
-      if (!response.ok)
-        throw upstreamStatusError(
-          name,
-          response.status,
-          response.headers,
-          response.text,
-          anthropicErrorMessage,
-        );
+      if (!response.ok) throw answerError(name, response, anthropicErrorMessage);
       return convertAnthropicStream(name, response.body, startedAt, warnings);
     },
 

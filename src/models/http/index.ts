@@ -11,8 +11,10 @@ export type {
   UpstreamTarget,
 } from './upstream-http.js';
 export {
+  answerError,
   cancellationOf,
   createUpstreamAgent,
+  okText,
   parseJsonText,
   readBodyBytes,
   readBodyText,

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCertificates, type TestCertificates } from '../../../test/support/tls-certificates.js';
 import { UpstreamAgent } from './upstream-agent.js';
 import { sendUpstreamBuffered } from './upstream-buffered.js';
+import { UPSTREAM_AGENT_SETTINGS } from './upstream-http.js';
 
 let certificates: TestCertificates;
 
@@ -47,13 +48,7 @@ async function tlsServer(altNames: string[]): Promise<TlsServer> {
   return state;
 }
 
-const settings = {
-  connectionsPerOrigin: 8,
-  connectTimeoutMs: 10_000,
-  keepAliveSeconds: 30,
-  keepAliveMaxSeconds: 600,
-  responseIdleSeconds: 300,
-};
+const settings = { ...UPSTREAM_AGENT_SETTINGS, connectionsPerOrigin: 8 };
 
 let server: TlsServer | undefined;
 let agent: UpstreamAgent | undefined;

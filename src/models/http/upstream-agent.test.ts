@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UpstreamAgent } from './upstream-agent.js';
 import { sendUpstreamBuffered } from './upstream-buffered.js';
-import { createUpstreamAgent, readBodyText, sendUpstream } from './upstream-http.js';
+import { createUpstreamAgent, readBodyText, sendUpstream, UPSTREAM_AGENT_SETTINGS } from './upstream-http.js';
 
 interface ReceivedRequest {
   head: string;
@@ -84,13 +84,7 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
-const settings = {
-  connectionsPerOrigin: 256,
-  connectTimeoutMs: 10_000,
-  keepAliveSeconds: 30,
-  keepAliveMaxSeconds: 600,
-  responseIdleSeconds: 300,
-};
+const settings = UPSTREAM_AGENT_SETTINGS;
 
 let server: RawServer | undefined;
 let agent: UpstreamAgent | undefined;

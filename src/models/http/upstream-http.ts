@@ -6,6 +6,7 @@ import { type Dispatcher, errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
 import { LakegateError, safeParseJson } from '../../core/index.js';
 import type { CallOptions, Cancellation } from '../spec.js';
+import type { PoolSettings } from './http1-connection-pool.js';
 import { parseRetryAfterMs } from './retry-after.js';
 import { UpstreamAgent } from './upstream-agent.js';
 
@@ -40,15 +41,36 @@ export function cancellationOf(
 /** Extracts the provider's own error message from its error body, if it has the provider's shape. */
 export type ErrorMessageOf = (body: unknown) => string | undefined;
 
+export const UPSTREAM_AGENT_SETTINGS: Readonly<PoolSettings> = {
+  connectionsPerOrigin: 256,
+  connectTimeoutMs: 10_000,
+  keepAliveSeconds: 30,
+  keepAliveMaxSeconds: 600,
+  // undici's default headers and body timeouts; the router's attempt timeout is usually shorter.
+  responseIdleSeconds: 300,
+};
+
 export function createUpstreamAgent(): UpstreamAgent {
-  return new UpstreamAgent({
-    connectionsPerOrigin: 256,
-    connectTimeoutMs: 10_000,
-    keepAliveSeconds: 30,
-    keepAliveMaxSeconds: 600,
-    // undici's default headers and body timeouts; the router's attempt timeout is usually shorter.
-    responseIdleSeconds: 300,
-  });
+  return new UpstreamAgent(UPSTREAM_AGENT_SETTINGS);
+}
+
+/** The error a non-2xx answer read whole means (see upstreamStatusError). */
+export function answerError(
+  provider: string,
+  answer: { status: number; headers: HeaderMap; text: string },
+  messageOf: ErrorMessageOf,
+): LakegateError {
+  return upstreamStatusError(provider, answer.status, answer.headers, answer.text, messageOf);
+}
+
+/** The text of a 2xx answer read whole; any other answer is thrown as its error. */
+export function okText(
+  provider: string,
+  answer: { status: number; headers: HeaderMap; text: string },
+  messageOf: ErrorMessageOf,
+): string {
+  if (answer.status >= 200 && answer.status < 300) return answer.text;
+  throw answerError(provider, answer, messageOf);
 }
 
 export function connectionError(provider: string, error: unknown): LakegateError {

@@ -10,12 +10,13 @@ import type {
   StreamEvent,
 } from '../../core/index.js';
 import {
+  answerError,
   cancellationOf,
   createUpstreamAgent,
+  okText,
   parseJsonText,
   sendUpstreamBuffered,
   sendUpstreamStream,
-  upstreamStatusError,
 } from '../http/index.js';
 import { type CallOptions, type ModelProvider, PROVIDER_SPEC_VERSION } from '../spec.js';
 import { buildOpenAIChatBody, type ChatBodySettings, type MaxTokensField } from './build-openai-chat-body.js';
@@ -50,6 +51,8 @@ export interface OpenAIProviderOptions {
   agent?: Dispatcher;
 }
 
+const CHAT_PATH = '/chat/completions';
+
 export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvider {
   const name = options.name;
   const baseUrl = (options.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
@@ -72,22 +75,18 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
   const headersFor = (callOptions: CallOptions | undefined): Record<string, string> =>
     // OpenAI logs this id with the request, so our logs and theirs can be joined.
     callOptions?.requestId ? { ...fixedHeaders, 'x-client-request-id': callOptions.requestId } : fixedHeaders;
-  const chatUrl = `${baseUrl}/chat/completions`;
 
-  const post = async (
-    path: string,
-    body: Record<string, unknown>,
-    callOptions: CallOptions | undefined,
-  ): Promise<string> => {
-    const response = await sendUpstreamBuffered(agent, name, {
-      url: `${baseUrl}${path}`,
-      headers: headersFor(callOptions),
-      body: JSON.stringify(body),
-      ...cancellationOf(callOptions),
-    });
-    if (response.status < 200 || response.status >= 300)
-      throw upstreamStatusError(name, response.status, response.headers, response.text, openAIErrorMessage);
-    return response.text;
+  const upstreamRequest = (path: string, body: object, callOptions: CallOptions | undefined) => ({
+    url: `${baseUrl}${path}`,
+    headers: headersFor(callOptions),
+    body: JSON.stringify(body),
+    ...cancellationOf(callOptions),
+  });
+
+  /** The whole answer's text, read straight off the connection; a non-2xx answer is thrown as its error. */
+  const post = async (path: string, body: object, callOptions: CallOptions | undefined): Promise<string> => {
+    const response = await sendUpstreamBuffered(agent, name, upstreamRequest(path, body, callOptions));
+    return okText(name, response, openAIErrorMessage);
   };
 
   return {
@@ -98,15 +97,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
       const startedAt = performance.now();
       const { body, warnings } = buildOpenAIChatBody(request, settings, false);
       // Read whole, straight off the connection: no stream is needed for an answer taken at once.
-      const response = await sendUpstreamBuffered(agent, name, {
-        url: chatUrl,
-        headers: headersFor(callOptions),
-        body: JSON.stringify(body),
-        ...cancellationOf(callOptions),
-      });
-      if (response.status < 200 || response.status >= 300)
-        throw upstreamStatusError(name, response.status, response.headers, response.text, openAIErrorMessage);
-      const completion = parseJsonText(name, response.text, chatCompletionSchema, isCommonChatCompletion);
+      const text = await post(CHAT_PATH, body, callOptions);
+      const completion = parseJsonText(name, text, chatCompletionSchema, isCommonChatCompletion);
       const parsed = parseOpenAIChatResponse(name, completion);
       const allWarnings = [...warnings, ...parsed.warnings];
       return {
@@ -125,14 +117,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
       const startedAt = performance.now();
       const { body, warnings } = buildOpenAIChatBody(request, settings, true);
       // Chunks straight off the connection into the SSE parser, without a Readable in between.
-      const response = await sendUpstreamStream(agent, name, {
-        url: chatUrl,
-        headers: headersFor(callOptions),
-        body: JSON.stringify(body),
-        ...cancellationOf(callOptions),
-      });
-      if (!response.ok)
-        throw upstreamStatusError(name, response.status, response.headers, response.text, openAIErrorMessage);
+      const response = await sendUpstreamStream(agent, name, upstreamRequest(CHAT_PATH, body, callOptions));
+      if (!response.ok) throw answerError(name, response, openAIErrorMessage);
       return translateOpenAIStream(name, response.body, startedAt, warnings);
     },
 
