@@ -3,7 +3,8 @@
 
 import { z } from 'zod';
 import { type EmbedRequest, type EmbedResponse, LakegateError } from '../../core/index.js';
-import { type HeaderMap, readJsonBody } from '../http/index.js';
+import { type HeaderMap, parseJsonText } from '../http/index.js';
+import type { CallOptions } from '../spec.js';
 import type { BedrockHttp } from './bedrock-http.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
 
@@ -85,24 +86,24 @@ export async function bedrockEmbed(
   provider: string,
   concurrency: number,
   request: EmbedRequest,
-  signal: AbortSignal | undefined,
+  callOptions: CallOptions | undefined,
 ): Promise<EmbedResponse> {
   const base = baseModelId(request.modelId);
   const invoke = (body: Record<string, unknown>) =>
-    http.call({
+    http.callText({
       modelId: request.modelId,
       operation: 'invoke',
       body: JSON.stringify(body),
       contentType: 'application/json',
       accept: 'application/json',
-      signal,
+      callOptions,
     });
 
   if (base.startsWith('amazon.titan-embed')) {
     const bodies = request.inputs.map((text) => titanBody(base, request, text));
     const results = await mapWithConcurrency(bodies, concurrency, async (body) => {
       const response = await invoke(body);
-      const json = await readJsonBody(provider, response, titanResponse);
+      const json = parseJsonText(provider, response.text, titanResponse);
       return {
         embedding: Float32Array.from(json.embedding),
         tokens: json.inputTextTokenCount ?? tokenCountHeader(response.headers),
@@ -121,7 +122,7 @@ export async function bedrockEmbed(
     const bodies = batches.map((texts) => cohereBody(base, request, texts));
     const results = await mapWithConcurrency(bodies, concurrency, async (body, i) => {
       const response = await invoke(body);
-      const json = await readJsonBody(provider, response, cohereResponse);
+      const json = parseJsonText(provider, response.text, cohereResponse);
       const floats = Array.isArray(json.embeddings) ? json.embeddings : json.embeddings.float;
       if (!floats || floats.length !== batches[i]?.length)
         throw new LakegateError(

@@ -33,12 +33,12 @@ export function bedrockMessageOf(body: unknown): string | undefined {
 // rejection of our request, but these are the model failing and a retry may well succeed.
 const MODEL_FAILURES = new Set(['ModelErrorException', 'ModelStreamErrorException']);
 
-/** The LakegateError for a non-2xx Bedrock response; consumes the body. */
-export async function bedrockStatusError(
+/** The LakegateError for a non-2xx Bedrock answer read whole. */
+export function bedrockAnswerError(
   provider: string,
-  response: UpstreamResponse,
-): Promise<LakegateError> {
-  const text = await readBodyText(provider, response).catch(() => '');
+  response: { status: number; headers: HeaderMap; text: string },
+): LakegateError {
+  const { text } = response;
   const parsed = safeParseJson(text);
   const errorType = bedrockErrorTypeOf(response.headers, parsed.ok ? parsed.value : undefined);
   const base = upstreamStatusError(provider, response.status, response.headers, text, bedrockMessageOf);
@@ -49,6 +49,15 @@ export async function bedrockStatusError(
     ...(base.retryAfterMs === undefined ? {} : { retryAfterMs: base.retryAfterMs }),
     ...(base.upstreamStatus === undefined ? {} : { upstreamStatus: base.upstreamStatus }),
   });
+}
+
+/** The same for a response whose body is unread; consumes the body. */
+export async function bedrockStatusError(
+  provider: string,
+  response: UpstreamResponse,
+): Promise<LakegateError> {
+  const text = await readBodyText(provider, response).catch(() => '');
+  return bedrockAnswerError(provider, { status: response.status, headers: response.headers, text });
 }
 
 const STREAM_EXCEPTIONS = {

@@ -1,9 +1,18 @@
-// One authorised POST to a Bedrock runtime operation of a model; non-2xx answers become LakegateErrors here.
+// One authorised POST to a Bedrock runtime operation of a model, read whole, streamed or (for bytes) through
+// undici's request(); non-2xx answers become LakegateErrors here.
 
 import type { Dispatcher } from 'undici';
-import { sendUpstream, type UpstreamResponse } from '../http/index.js';
+import {
+  type BufferedUpstreamResponse,
+  cancellationOf,
+  sendUpstream,
+  sendUpstreamBuffered,
+  sendUpstreamStream,
+  type UpstreamResponse,
+} from '../http/index.js';
+import type { CallOptions } from '../spec.js';
 import type { AuthorizeRequest } from './bedrock-auth.js';
-import { bedrockStatusError } from './bedrock-error.js';
+import { bedrockAnswerError, bedrockStatusError } from './bedrock-error.js';
 
 export type BedrockOperation =
   | 'converse'
@@ -18,14 +27,18 @@ export interface BedrockCall {
   body: string | Uint8Array;
   contentType: string;
   accept: string;
-  signal?: AbortSignal | undefined;
+  callOptions?: CallOptions | undefined;
 }
 
 export interface BedrockHttp {
-  /** Resolves to the 2xx response, body unread; rejects with the mapped error otherwise. */
+  /** The whole 2xx answer, read straight off the connection; rejects with the mapped error otherwise. */
+  callText(call: BedrockCall): Promise<BufferedUpstreamResponse>;
+  /** The body of a 2xx answer as it streams; rejects with the mapped error otherwise. */
+  callStream(call: BedrockCall): Promise<AsyncIterable<Buffer>>;
+  /** Resolves to the 2xx response, body unread (for bodies read as bytes); rejects as the others. */
   call(call: BedrockCall): Promise<UpstreamResponse>;
-  /** The same for a JSON POST to another Bedrock endpoint (the Agent Runtime's, for Rerank). */
-  postJson(url: URL, body: string, signal?: AbortSignal): Promise<UpstreamResponse>;
+  /** A JSON POST to another Bedrock endpoint (the Agent Runtime's, for Rerank): the answer's text. */
+  postJson(url: URL, body: string, callOptions?: CallOptions): Promise<string>;
 }
 
 export interface BedrockHttpOptions {
@@ -36,45 +49,61 @@ export interface BedrockHttpOptions {
   headers: Record<string, string>;
 }
 
+const isOk = (status: number) => status >= 200 && status < 300;
+
 export function createBedrockHttp(options: BedrockHttpOptions): BedrockHttp {
+  const { agent, provider } = options;
   const base = options.endpoint.replace(/\/+$/, '');
   const extraHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers)) extraHeaders[name.toLowerCase()] = value;
 
-  async function send(
-    url: URL,
-    body: string | Uint8Array,
-    contentType: string,
-    accept: string,
-    signal?: AbortSignal,
-  ) {
+  /** The signed request. Model ids may be ARNs: ':' and '/' must stay inside one path segment. */
+  async function signed(url: URL, body: string | Uint8Array, contentType: string, accept: string) {
     const headers = await options.authorize({
       method: 'POST',
       url,
-      // The host we sign is the host undici sends: set it explicitly so the two cannot differ.
+      // The host we sign is the host that is sent: set it explicitly so the two cannot differ.
       headers: { ...extraHeaders, host: url.host, 'content-type': contentType, accept },
       body,
     });
-    const response = await sendUpstream(options.agent, options.provider, {
-      url: url.toString(),
-      method: 'POST',
-      headers,
-      body,
-      signal,
+    return { url: url.toString(), method: 'POST' as const, headers, body };
+  }
+
+  const modelUrl = (call: BedrockCall) =>
+    new URL(`${base}/model/${encodeURIComponent(call.modelId)}/${call.operation}`);
+  const signedCall = (call: BedrockCall) => signed(modelUrl(call), call.body, call.contentType, call.accept);
+
+  async function text(request: Awaited<ReturnType<typeof signed>>, callOptions: CallOptions | undefined) {
+    const response = await sendUpstreamBuffered(agent, provider, {
+      ...request,
+      ...cancellationOf(callOptions),
     });
-    if (response.status >= 200 && response.status < 300) return response;
-    throw await bedrockStatusError(options.provider, response);
+    if (isOk(response.status)) return response;
+    throw bedrockAnswerError(provider, response);
   }
 
   return {
-    call({ modelId, operation, body, contentType, accept, signal }) {
-      // Model ids may be ARNs (`arn:aws:bedrock:...:inference-profile/...`): ':' and '/' must stay inside
-      // one path segment.
-      const url = new URL(`${base}/model/${encodeURIComponent(modelId)}/${operation}`);
-      return send(url, body, contentType, accept, signal);
+    async callText(call) {
+      return text(await signedCall(call), call.callOptions);
     },
-    postJson(url, body, signal) {
-      return send(url, body, 'application/json', 'application/json', signal);
+    async callStream(call) {
+      const request = await signedCall(call);
+      const response = await sendUpstreamStream(agent, provider, {
+        ...request,
+        ...cancellationOf(call.callOptions),
+      });
+      if (response.ok) return response.body;
+      throw bedrockAnswerError(provider, response);
+    },
+    async call(call) {
+      const request = await signedCall(call);
+      const response = await sendUpstream(agent, provider, { ...request, signal: call.callOptions?.signal });
+      if (isOk(response.status)) return response;
+      throw await bedrockStatusError(provider, response);
+    },
+    async postJson(url, body, callOptions) {
+      const request = await signed(url, body, 'application/json', 'application/json');
+      return (await text(request, callOptions)).text;
     },
   };
 }

@@ -10,7 +10,7 @@ import {
   type StreamEvent,
   type Warning,
 } from '../../core/index.js';
-import { createUpstreamAgent, readBodyBytes, readJsonBody } from '../http/index.js';
+import { createUpstreamAgent, parseJsonText, readBodyBytes } from '../http/index.js';
 import { type CallOptions, type ModelProvider, PROVIDER_SPEC_VERSION } from '../spec.js';
 import { type AuthorizeRequest, type BedrockCredentials, bearerAuth, sigV4Auth } from './bedrock-auth.js';
 import { bedrockEmbed } from './bedrock-embed.js';
@@ -96,15 +96,14 @@ export function createBedrockProvider(options: BedrockProviderOptions): ModelPro
     body: unknown,
     callOptions: CallOptions | undefined,
     accept = 'application/json',
-  ) =>
-    http.call({
-      modelId,
-      operation,
-      body: JSON.stringify(body),
-      contentType: 'application/json',
-      accept,
-      signal: callOptions?.signal,
-    });
+  ): BedrockCall => ({
+    modelId,
+    operation,
+    body: JSON.stringify(body),
+    contentType: 'application/json',
+    accept,
+    callOptions,
+  });
 
   return {
     specVersion: PROVIDER_SPEC_VERSION,
@@ -113,8 +112,8 @@ export function createBedrockProvider(options: BedrockProviderOptions): ModelPro
     async converse(request, callOptions) {
       const { body, warnings } = toBedrockConverseBody(request);
       const startedAt = performance.now();
-      const response = await jsonCall(request.modelId, 'converse', body, callOptions);
-      const json = await readJsonBody(name, response, converseResponseSchema);
+      const response = await http.callText(jsonCall(request.modelId, 'converse', body, callOptions));
+      const json = parseJsonText(name, response.text, converseResponseSchema);
       const latencyMs = Math.round(performance.now() - startedAt);
       const converted = fromBedrockConverse(json);
       const allWarnings: Warning[] = [...warnings, ...converted.warnings];
@@ -129,16 +128,12 @@ export function createBedrockProvider(options: BedrockProviderOptions): ModelPro
 
     async rerank(request: RerankRequest, callOptions?: CallOptions) {
       if (request.documents.length === 0) return { results: [], usage: { inputTokens: 0 } };
-      const response = await http.postJson(
+      const text = await http.postJson(
         new URL(`${agentRuntime}/rerank`),
         JSON.stringify(toBedrockRerankBody(request, options.region)),
-        callOptions?.signal,
+        callOptions,
       );
-      return fromBedrockRerank(
-        name,
-        request,
-        await readJsonBody(name, response, bedrockRerankResponseSchema),
-      );
+      return fromBedrockRerank(name, request, parseJsonText(name, text, bedrockRerankResponseSchema));
     },
 
     async converseStream(
@@ -147,37 +142,25 @@ export function createBedrockProvider(options: BedrockProviderOptions): ModelPro
     ): Promise<AsyncIterable<StreamEvent>> {
       const { body, warnings } = toBedrockConverseBody(request);
       const startedAt = performance.now();
-      const response = await jsonCall(
-        request.modelId,
-        'converse-stream',
-        body,
-        callOptions,
-        'application/vnd.amazon.eventstream',
+      const events = await http.callStream(
+        jsonCall(request.modelId, 'converse-stream', body, callOptions, 'application/vnd.amazon.eventstream'),
       );
-      return (async function* () {
-        try {
-          yield* toStreamEvents(decodeEventStream(response.body, name), {
-            provider: name,
-            startedAt,
-            warnings,
-          });
-        } finally {
-          // Stopping early (or failing) must not leave the pooled connection waiting on an unread body.
-          if (!response.body.destroyed) response.body.destroy();
-        }
-      })();
+      // Stopping early (or failing) ends the iteration of the body, which aborts the rest of the answer.
+      return toStreamEvents(decodeEventStream(events, name), { provider: name, startedAt, warnings });
     },
 
     embed(request, callOptions) {
-      return bedrockEmbed(http, name, embedConcurrency, request, callOptions?.signal);
+      return bedrockEmbed(http, name, embedConcurrency, request, callOptions);
     },
 
     async countTokens(request, callOptions) {
       const converse: Record<string, unknown> = { ...toBedrockConversation(request, []) };
       if (request.additionalModelRequestFields)
         converse['additionalModelRequestFields'] = request.additionalModelRequestFields;
-      const response = await jsonCall(request.modelId, 'count-tokens', { input: { converse } }, callOptions);
-      const json = await readJsonBody(name, response, countTokensResponse);
+      const response = await http.callText(
+        jsonCall(request.modelId, 'count-tokens', { input: { converse } }, callOptions),
+      );
+      const json = parseJsonText(name, response.text, countTokensResponse);
       return { inputTokens: json.inputTokens };
     },
 
@@ -188,7 +171,7 @@ export function createBedrockProvider(options: BedrockProviderOptions): ModelPro
         body: request.body,
         contentType: request.contentType,
         accept: request.accept ?? 'application/json',
-        signal: callOptions?.signal,
+        callOptions,
       });
       const contentType = response.headers['content-type'];
       return {
@@ -198,15 +181,15 @@ export function createBedrockProvider(options: BedrockProviderOptions): ModelPro
     },
 
     async invokeNativeStream(request, callOptions) {
-      const response = await http.call({
+      const body = await http.callStream({
         modelId: request.modelId,
         operation: 'invoke-with-response-stream',
         body: request.body,
         contentType: request.contentType,
         accept: 'application/vnd.amazon.eventstream',
-        signal: callOptions?.signal,
+        callOptions,
       });
-      return nativeChunks(name, decodeEventStream(response.body, name));
+      return nativeChunks(name, decodeEventStream(body, name));
     },
 
     listModels() {

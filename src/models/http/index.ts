@@ -18,7 +18,6 @@ export {
   parseJsonText,
   readBodyBytes,
   readBodyText,
-  readJsonBody,
   sendUpstream,
   streamReadError,
   upstreamStatusError,

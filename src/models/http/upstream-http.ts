@@ -148,15 +148,6 @@ export async function readBodyBytes(provider: string, response: UpstreamResponse
   }
 }
 
-/** Reads and validates a JSON body; a body that is not JSON or not the provider's shape is a bad response. */
-export async function readJsonBody<T>(
-  provider: string,
-  response: UpstreamResponse,
-  schema: z.ZodType<T>,
-): Promise<T> {
-  return parseJsonText(provider, await readBodyText(provider, response), schema);
-}
-
 /**
  * Parses and validates a JSON body already read. `isCommon`, when given, recognises the usual shape of
  * the body without running the schema; it must only accept what the schema accepts unchanged.
