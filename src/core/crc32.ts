@@ -1,5 +1,5 @@
-// CRC-32 (the IEEE polynomial, as zlib, the AWS event stream and our index log frames use it): zlib's own from Node 20.15 on,
-// else a table-driven one with the same result for the older Node 20 releases we still support.
+// CRC-32 (the IEEE polynomial, as zlib, the AWS event stream and our index log frames use it): zlib's
+// own from Node 20.15 on, else a table-driven one with the same result for the older Node 20 releases.
 
 import * as zlib from 'node:zlib';
 

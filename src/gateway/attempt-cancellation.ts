@@ -69,7 +69,10 @@ export class AttemptCancellation implements Cancellation {
   }
 }
 
-/** A class: an object literal with a getter is slow to make (1 % of the gateway's CPU); this getter is on the prototype. */
+/**
+ * A class: an object literal with a getter is slow to make (1 % of the gateway's CPU); this getter is on
+ * the prototype.
+ */
 class AttemptCallOptions implements CallOptions {
   requestId?: string;
 

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import {
   type BufferedUpstreamResponse,
   cancellationOf,
+  isSuccessStatus,
   sendUpstream,
   sendUpstreamBuffered,
   sendUpstreamStream,
@@ -49,8 +50,6 @@ export interface BedrockHttpOptions {
   headers: Record<string, string>;
 }
 
-const isOk = (status: number) => status >= 200 && status < 300;
-
 export function createBedrockHttp(options: BedrockHttpOptions): BedrockHttp {
   const { agent, provider } = options;
   const base = options.endpoint.replace(/\/+$/, '');
@@ -78,7 +77,7 @@ export function createBedrockHttp(options: BedrockHttpOptions): BedrockHttp {
       ...request,
       ...cancellationOf(callOptions),
     });
-    if (isOk(response.status)) return response;
+    if (isSuccessStatus(response.status)) return response;
     throw bedrockAnswerError(provider, response);
   }
 
@@ -98,7 +97,7 @@ export function createBedrockHttp(options: BedrockHttpOptions): BedrockHttp {
     async call(call) {
       const request = await signedCall(call);
       const response = await sendUpstream(agent, provider, { ...request, signal: call.callOptions?.signal });
-      if (isOk(response.status)) return response;
+      if (isSuccessStatus(response.status)) return response;
       throw await bedrockStatusError(provider, response);
     },
     async postJson(url, body, callOptions) {

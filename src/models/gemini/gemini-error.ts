@@ -2,7 +2,7 @@
 // header: the wait is a google.rpc.RetryInfo entry in `details`, as a protobuf duration ("37.5s").
 
 import { isRecord, LakegateError, safeParseJson } from '../../core/index.js';
-import { type HeaderMap, upstreamStatusError } from '../http/index.js';
+import { answerError, type HeaderMap, upstreamStatusError } from '../http/index.js';
 import { geminiErrorBodySchema } from './gemini-response-schema.js';
 
 const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
@@ -56,16 +56,13 @@ function withRetryInfo(error: LakegateError, body: unknown): LakegateError {
   });
 }
 
-/** Throws the matching LakegateError unless the response is 2xx; consumes the error body. */
 /** The error a non-2xx answer means, with Gemini's own message and retry delay when its body has them. */
-export function geminiStatusError(
+export function geminiAnswerError(
   provider: string,
-  status: number,
-  headers: HeaderMap,
-  text: string,
+  answer: { status: number; headers: HeaderMap; text: string },
 ): LakegateError {
-  const error = upstreamStatusError(provider, status, headers, text, geminiErrorMessage);
-  const parsed = safeParseJson(text);
+  const error = answerError(provider, answer, geminiErrorMessage);
+  const parsed = safeParseJson(answer.text);
   return withRetryInfo(error, parsed.ok ? parsed.value : undefined);
 }
 

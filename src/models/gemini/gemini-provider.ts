@@ -15,6 +15,7 @@ import { LakegateError } from '../../core/index.js';
 import {
   cancellationOf,
   createUpstreamAgent,
+  isSuccessStatus,
   parseJsonText,
   sendUpstreamBuffered,
   sendUpstreamStream,
@@ -23,7 +24,7 @@ import { type CallOptions, type ModelProvider, PROVIDER_SPEC_VERSION } from '../
 import { buildGeminiRequest, convertSystem } from './build-gemini-request.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import { convertToGeminiTools } from './convert-to-gemini-tools.js';
-import { geminiStatusError } from './gemini-error.js';
+import { geminiAnswerError } from './gemini-error.js';
 import {
   batchEmbedContentsResponseSchema,
   countTokensResponseSchema,
@@ -82,8 +83,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
       name,
       upstreamRequest(modelId, method, body, callOptions),
     );
-    if (response.status < 200 || response.status >= 300)
-      throw geminiStatusError(name, response.status, response.headers, response.text);
+    if (!isSuccessStatus(response.status)) throw geminiAnswerError(name, response);
     return response.text;
   };
 
@@ -122,7 +122,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
         name,
         upstreamRequest(request.modelId, 'streamGenerateContent?alt=sse', body, callOptions),
       );
-      if (!response.ok) throw geminiStatusError(name, response.status, response.headers, response.text);
+      if (!response.ok) throw geminiAnswerError(name, response);
       return geminiStreamEvents(name, response.body, startedAt, warnings.list());
     },
 

@@ -14,7 +14,8 @@ const MAX_TRAILER_BYTES = 16 * 1024;
 
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** An HTTP token (RFC 9110 §5.6.2): what a field name must be. */
+export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FORBIDDEN_IN_VALUE = /[\0\r\n]/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
 const DIGITS = /^\d{1,15}$/;
@@ -66,7 +67,8 @@ function parseHeaderLines(lines: string[]): HeaderMap {
       throw new Http1ParseError(`Malformed response header line: ${JSON.stringify(line.slice(0, 80))}`);
     }
     const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new Http1ParseError(`Invalid response header name: ${JSON.stringify(name)}`);
+    if (!HTTP_TOKEN.test(name))
+      throw new Http1ParseError(`Invalid response header name: ${JSON.stringify(name)}`);
     const value = line.slice(colon + 1).trim();
     if (FORBIDDEN_IN_VALUE.test(value)) throw new Http1ParseError(`Invalid value of response header ${name}`);
     const key = name.toLowerCase();

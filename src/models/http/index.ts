@@ -14,6 +14,7 @@ export {
   answerError,
   cancellationOf,
   createUpstreamAgent,
+  isSuccessStatus,
   okText,
   parseJsonText,
   readBodyBytes,

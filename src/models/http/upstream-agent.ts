@@ -1,6 +1,6 @@
 // The dispatcher every provider adapter talks through: an undici Agent behind undici's Dispatcher
-// interface (so `request()` and everything else undici offers keep working) with a lean path for the calls on the
-// gateway's hot path. undici's HTTP/1.1 client costs about as much CPU per call as all of Lakegate's own
+// interface (so `request()` and everything else undici offers keep working) with a lean path for the
+// calls on the gateway's hot path. undici's HTTP/1.1 client costs about as much CPU per call as all of Lakegate's own
 // work on it (bench/gateway: llhttp in WebAssembly, a request object and queue, per-request timers,
 // headers and body written as separate buffers); the lean path writes a request as one buffer and
 // parses the answer in JavaScript, with the same handler interface and the same error classes.
@@ -9,6 +9,7 @@
 
 import { Agent, Dispatcher, errors as undiciErrors } from 'undici';
 import { Exchange, OriginPool, type PoolSettings, type TickClock } from './http1-connection-pool.js';
+import { HTTP_TOKEN } from './http1-response-parser.js';
 
 export interface LeanRequest {
   origin: string;
@@ -32,7 +33,6 @@ const NOT_LEAN = new Set([
   'trailer',
   'proxy-connection',
 ]);
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const PATH = /^\/[!-~]*$/;
 /** Printable ASCII and tab: a value with anything else (CR, LF, NUL, non-ASCII) is left to undici's rules. */
 const PLAIN_VALUE = /^[\t\x20-\x7e]*$/;
@@ -46,7 +46,7 @@ function wireRequest(hostHeader: string, request: LeanRequest): string | Buffer 
   let hasHost = false;
   for (const name in headers) {
     const value = headers[name];
-    if (typeof value !== 'string' || !TOKEN.test(name) || !PLAIN_VALUE.test(value)) return undefined;
+    if (typeof value !== 'string' || !HTTP_TOKEN.test(name) || !PLAIN_VALUE.test(value)) return undefined;
     const lower = name.toLowerCase();
     if (NOT_LEAN.has(lower)) return undefined;
     if (lower === 'host') hasHost = true;

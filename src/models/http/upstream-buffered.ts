@@ -7,7 +7,7 @@
 
 import type { Dispatcher } from 'undici';
 import { dispatchUpstream, SignalFollowingHandler } from './signal-following-handler.js';
-import type { HeaderMap, UpstreamRequest } from './upstream-http.js';
+import { type HeaderMap, isSuccessStatus, type UpstreamRequest } from './upstream-http.js';
 
 export interface BufferedUpstreamResponse {
   status: number;
@@ -15,7 +15,6 @@ export interface BufferedUpstreamResponse {
   text: string;
 }
 
-const isOk = (status: number) => status >= 200 && status < 300;
 const noop = () => undefined;
 const NO_CHUNKS: Buffer[] = [];
 const NO_HEADERS: HeaderMap = {};
@@ -56,7 +55,7 @@ class BufferingHandler extends SignalFollowingHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
     // An error answer whose body could not be read still reports its status, without the body.
-    const response = this.status !== 0 && !isOk(this.status);
+    const response = this.status !== 0 && !isSuccessStatus(this.status);
     const { status, headers, resolve, reject } = this;
     this.release();
     if (response) resolve({ status, headers, text: '' });

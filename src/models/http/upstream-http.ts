@@ -54,6 +54,11 @@ export function createUpstreamAgent(): UpstreamAgent {
   return new UpstreamAgent(UPSTREAM_AGENT_SETTINGS);
 }
 
+/** Whether an HTTP status is a success (2xx). */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
 /** The error a non-2xx answer read whole means (see upstreamStatusError). */
 export function answerError(
   provider: string,
@@ -69,7 +74,7 @@ export function okText(
   answer: { status: number; headers: HeaderMap; text: string },
   messageOf: ErrorMessageOf,
 ): string {
-  if (answer.status >= 200 && answer.status < 300) return answer.text;
+  if (isSuccessStatus(answer.status)) return answer.text;
   throw answerError(provider, answer, messageOf);
 }
 

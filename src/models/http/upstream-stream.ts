@@ -9,7 +9,7 @@
 
 import { type Dispatcher, errors as undiciErrors } from 'undici';
 import { dispatchUpstream, SignalFollowingHandler } from './signal-following-handler.js';
-import type { HeaderMap, UpstreamRequest } from './upstream-http.js';
+import { type HeaderMap, isSuccessStatus, type UpstreamRequest } from './upstream-http.js';
 
 export type StreamedUpstreamResponse =
   | { ok: true; status: number; headers: HeaderMap; body: AsyncIterable<Buffer> }
@@ -18,7 +18,6 @@ export type StreamedUpstreamResponse =
 /** Unread bytes at which the connection is paused (undici's own Readable uses the same). */
 const HIGH_WATER = 64 * 1024;
 
-const isOk = (status: number) => status >= 200 && status < 300;
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 class StreamingHandler extends SignalFollowingHandler implements AsyncIterator<Buffer> {
@@ -49,25 +48,25 @@ class StreamingHandler extends SignalFollowingHandler implements AsyncIterator<B
     this.status = status;
     this.headers = headers;
     this.started = true;
-    if (isOk(status)) this.resolveStart({ ok: true, status, headers, body: this });
+    if (isSuccessStatus(status)) this.resolveStart({ ok: true, status, headers, body: this });
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const waiting = this.waiting;
-    if (waiting && isOk(this.status)) {
+    if (waiting && isSuccessStatus(this.status)) {
       this.waiting = undefined;
       waiting.resolve({ done: false, value: chunk });
       return;
     }
     this.queue.push(chunk);
     this.queued += chunk.length;
-    if (isOk(this.status) && this.queued > HIGH_WATER) controller.pause();
+    if (isSuccessStatus(this.status) && this.queued > HIGH_WATER) controller.pause();
   }
 
   onResponseEnd(): void {
     const { resolveStart, headers } = this;
     this.stopFollowingSignal();
-    if (!isOk(this.status)) {
+    if (!isSuccessStatus(this.status)) {
       const text = Buffer.concat(this.queue, this.queued).toString('utf8');
       this.queue = [];
       resolveStart({ ok: false, status: this.status, headers, text });
@@ -84,7 +83,7 @@ class StreamingHandler extends SignalFollowingHandler implements AsyncIterator<B
       rejectStart(error);
       return;
     }
-    if (!isOk(this.status)) {
+    if (!isSuccessStatus(this.status)) {
       // An error answer whose body could not be read still reports its status, without the body.
       this.queue = [];
       resolveStart({ ok: false, status: this.status, headers, text: '' });
