@@ -13,6 +13,15 @@ import type {
   RetrieveRequest,
 } from '../../retrieval/index.js';
 
+/** The reranking model of a knowledge-base search or a Rerank call. */
+const rerankModelConfiguration = z
+  .object({
+    // A Lakegate model id: a serving endpoint or provider/model (e.g. local/rerank).
+    modelArn: z.string().min(1).max(2048),
+    additionalModelRequestFields: z.unknown().optional(),
+  })
+  .strict();
+
 const vectorSearch = z
   .object({
     numberOfResults: z.number().int().min(1).max(100).optional(),
@@ -23,13 +32,7 @@ const vectorSearch = z
         type: z.literal('BEDROCK_RERANKING_MODEL'),
         bedrockRerankingConfiguration: z
           .object({
-            modelConfiguration: z
-              .object({
-                // A Lakegate model id: a serving endpoint or provider/model (e.g. local/rerank).
-                modelArn: z.string().min(1).max(2048),
-                additionalModelRequestFields: z.unknown().optional(),
-              })
-              .strict(),
+            modelConfiguration: rerankModelConfiguration,
             numberOfRerankedResults: z.number().int().min(1).max(100).optional(),
             metadataConfiguration: z.unknown().optional(),
           })
@@ -110,16 +113,22 @@ function unsupported(field: string, why: string): never {
   throw validationError(`${field} is not supported by Lakegate: ${why}`, { field });
 }
 
+/** The reranking model's id; extra model fields (at `at`) are refused by name. */
+function rerankModelIdOf(config: z.infer<typeof rerankModelConfiguration>, at: string): string {
+  if (config.additionalModelRequestFields !== undefined)
+    unsupported(
+      `${at}.modelConfiguration.additionalModelRequestFields`,
+      'reranking models take no extra fields.',
+    );
+  return config.modelArn;
+}
+
 function retrievalOf(text: string, search: VectorSearch | undefined, at: string): RetrieveRequest {
   const reranking = search?.rerankingConfiguration?.bedrockRerankingConfiguration;
   const rerankAt = `${at}.rerankingConfiguration.bedrockRerankingConfiguration`;
   if (reranking?.metadataConfiguration !== undefined)
     unsupported(`${rerankAt}.metadataConfiguration`, 'the reranker reads the chunk text only.');
-  if (reranking?.modelConfiguration.additionalModelRequestFields !== undefined)
-    unsupported(
-      `${rerankAt}.modelConfiguration.additionalModelRequestFields`,
-      'reranking models take no extra fields.',
-    );
+  const rerankModelId = reranking ? rerankModelIdOf(reranking.modelConfiguration, rerankAt) : undefined;
   if (search?.implicitFilterConfiguration !== undefined) {
     unsupported(`${at}.implicitFilterConfiguration`, 'give the filter explicitly in `filter`.');
   }
@@ -128,10 +137,10 @@ function retrievalOf(text: string, search: VectorSearch | undefined, at: string)
     ...(search?.numberOfResults !== undefined ? { numberOfResults: search.numberOfResults } : {}),
     ...(search?.overrideSearchType ? { searchType: search.overrideSearchType } : {}),
     ...(search?.filter !== undefined ? { filter: search.filter } : {}),
-    ...(reranking
+    ...(reranking && rerankModelId
       ? {
           reranking: {
-            modelId: reranking.modelConfiguration.modelArn,
+            modelId: rerankModelId,
             ...(reranking.numberOfRerankedResults !== undefined
               ? { numberOfRerankedResults: reranking.numberOfRerankedResults }
               : {}),
@@ -284,13 +293,7 @@ export const rerankBody = z
         bedrockRerankingConfiguration: z
           .object({
             numberOfResults: z.number().int().min(1).max(1000).optional(),
-            modelConfiguration: z
-              .object({
-                // A Lakegate model id: a serving endpoint or provider/model (e.g. local/rerank).
-                modelArn: z.string().min(1).max(2048),
-                additionalModelRequestFields: z.unknown().optional(),
-              })
-              .strict(),
+            modelConfiguration: rerankModelConfiguration,
           })
           .strict(),
       })
@@ -321,14 +324,12 @@ function rerankTextOf(document: z.infer<typeof rerankDocument>, at: string): str
 export function rerankCallOf(body: z.infer<typeof rerankBody>): RerankCall {
   if (body.nextToken !== undefined) unsupported('nextToken', 'results come in one page.');
   const config = body.rerankingConfiguration.bedrockRerankingConfiguration;
-  if (config.modelConfiguration.additionalModelRequestFields !== undefined) {
-    unsupported(
-      'rerankingConfiguration.bedrockRerankingConfiguration.modelConfiguration.additionalModelRequestFields',
-      'reranking models take no extra fields.',
-    );
-  }
+  const modelId = rerankModelIdOf(
+    config.modelConfiguration,
+    'rerankingConfiguration.bedrockRerankingConfiguration',
+  );
   return {
-    modelId: config.modelConfiguration.modelArn,
+    modelId,
     query: body.queries[0]!.textQuery.text,
     documents: body.sources.map((source, i) =>
       rerankTextOf(source.inlineDocumentSource, `sources[${i}].inlineDocumentSource`),
