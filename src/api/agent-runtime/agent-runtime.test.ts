@@ -178,6 +178,28 @@ describe('Retrieve', () => {
     );
     expect(reranking).toBeInstanceOf(ValidationException);
     expect(reranking.message).toMatch(/metadataConfiguration is not supported/);
+    const extraFields = await thrown(
+      analyst.send(
+        new RetrieveCommand({
+          knowledgeBaseId: KB,
+          retrievalQuery: { text: 'x' },
+          retrievalConfiguration: {
+            vectorSearchConfiguration: {
+              rerankingConfiguration: {
+                type: 'BEDROCK_RERANKING_MODEL',
+                bedrockRerankingConfiguration: {
+                  modelConfiguration: { modelArn: 'local/rerank', additionalModelRequestFields: { k: 1 } },
+                },
+              },
+            },
+          },
+        }),
+      ),
+    );
+    expect(extraFields).toBeInstanceOf(ValidationException);
+    expect(extraFields.message).toMatch(
+      /bedrockRerankingConfiguration\.modelConfiguration\.additionalModelRequestFields is not supported/,
+    );
     const novolume = kb.agent(kb.tokens.novolume!);
     const denied = await thrown(
       novolume.send(new RetrieveCommand({ knowledgeBaseId: KB, retrievalQuery: { text: 'flood' } })),
