@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scriptedBedrock } from './test-support.js';
+import { bedrockErrorAnswer, scriptedBedrock } from './test-support.js';
 
 const bedrock = scriptedBedrock();
 
@@ -82,13 +82,13 @@ describe('invokeNative', () => {
   });
 
   it('maps a rejected native body like any other Bedrock error', async () => {
-    bedrock.server.enqueue({
-      status: 400,
-      headers: {
-        'x-amzn-errortype': 'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
-      },
-      body: { message: 'Malformed input request: #: required key [messages] not found' },
-    });
+    bedrock.server.enqueue(
+      bedrockErrorAnswer(
+        400,
+        'ValidationException',
+        'Malformed input request: #: required key [messages] not found',
+      ),
+    );
     await expect(
       bedrock.provider.invokeNative!({
         modelId: 'anthropic.claude-3-haiku-20240307-v1:0',

@@ -7,6 +7,7 @@ import {
 } from '../../../test/support/scripted-server.js';
 import type { ModelProvider } from '../spec.js';
 import { createBedrockProvider } from './index.js';
+import { bedrockErrorAnswer } from './test-support.js';
 
 async function fixture(name: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFixture(new URL(`./fixtures/${name}`, import.meta.url)));
@@ -106,17 +107,9 @@ describe('Titan embeddings', () => {
 
   it('fails the whole request when one call fails', async () => {
     const titan = await fixture('titan-embed-v2.json');
-    server.enqueue(
-      { body: titan },
-      {
-        status: 429,
-        headers: {
-          'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/',
-        },
-        body: { message: 'Too many requests' },
-      },
-      { body: titan },
-    );
+    server.enqueue({ body: titan }, bedrockErrorAnswer(429, 'ThrottlingException', 'Too many requests'), {
+      body: titan,
+    });
     await expect(
       provider.embed!({ modelId: 'amazon.titan-embed-text-v2:0', inputs: ['a', 'b', 'c'] }),
     ).rejects.toMatchObject({ code: 'MODEL_UPSTREAM_THROTTLED', retryable: true });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../../test/support/scripted-server.js';
 import { type ConverseRequest, LakegateError } from '../../core/index.js';
 import { createBedrockProvider } from './index.js';
-import { scriptedBedrock } from './test-support.js';
+import { coralType, scriptedBedrock } from './test-support.js';
 
 const REQUEST: ConverseRequest = {
   modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
@@ -19,10 +19,6 @@ async function failure(promise: Promise<unknown>): Promise<LakegateError> {
   );
   if (!(error instanceof LakegateError)) throw new Error(`expected a LakegateError, got ${String(error)}`);
   return error;
-}
-
-function coralType(name: string): string {
-  return `${name}:http://internal.amazon.com/coral/com.amazon.bedrock/`;
 }
 
 describe('Bedrock error responses', () => {

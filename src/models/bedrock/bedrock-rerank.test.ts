@@ -3,7 +3,7 @@
 // and the errors.
 
 import { describe, expect, it } from 'vitest';
-import { scriptedBedrock } from './test-support.js';
+import { bedrockErrorAnswer, scriptedBedrock } from './test-support.js';
 
 const bedrock = scriptedBedrock((url) => ({
   region: 'us-west-2',
@@ -68,13 +68,9 @@ describe('Bedrock rerank', () => {
         }
       ).rerankingConfiguration.bedrockRerankingConfiguration,
     ).toMatchObject({ modelConfiguration: { modelArn: arn } });
-    bedrock.server.enqueue({
-      status: 400,
-      headers: {
-        'x-amzn-errortype': 'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
-      },
-      body: { message: 'The provided model identifier is invalid.' },
-    });
+    bedrock.server.enqueue(
+      bedrockErrorAnswer(400, 'ValidationException', 'The provided model identifier is invalid.'),
+    );
     await expect(
       bedrock.provider.rerank!({ modelId: 'nope', query: 'q', documents: ['a'] }),
     ).rejects.toMatchObject({

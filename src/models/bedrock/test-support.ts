@@ -1,7 +1,12 @@
-// A Bedrock provider pointed at a scripted server, fresh for every test of the file that calls it.
+// A Bedrock provider pointed at a scripted server, fresh for every test of the file that calls it, and
+// Bedrock's error answers as the server scripts them.
 
 import { afterEach, beforeEach } from 'vitest';
-import { type ScriptedServer, startScriptedServer } from '../../../test/support/scripted-server.js';
+import {
+  type ScriptedResponse,
+  type ScriptedServer,
+  startScriptedServer,
+} from '../../../test/support/scripted-server.js';
 import type { ModelProvider } from '../spec.js';
 import { type BedrockProviderOptions, createBedrockProvider } from './index.js';
 
@@ -40,4 +45,14 @@ export function scriptedBedrock(
       return provider!;
     },
   };
+}
+
+/** The `x-amzn-errortype` value Bedrock sends with an exception: its name, then the Coral namespace. */
+export function coralType(name: string): string {
+  return `${name}:http://internal.amazon.com/coral/com.amazon.bedrock/`;
+}
+
+/** A Bedrock error answer: the exception in `x-amzn-errortype`, its message in the body. */
+export function bedrockErrorAnswer(status: number, exception: string, message: string): ScriptedResponse {
+  return { status, headers: { 'x-amzn-errortype': coralType(exception) }, body: { message } };
 }
