@@ -9,6 +9,7 @@ import {
   RetrieveAndGenerateCommand,
   RetrieveCommand,
   ValidationException,
+  type VectorSearchBedrockRerankingConfiguration,
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestOverHttp, KB, type KbServer, ROOT, startKbServer } from './test-support.js';
@@ -157,45 +158,29 @@ describe('Retrieve', () => {
       ),
     );
     expect(tooMany).toBeInstanceOf(ValidationException);
-    const reranking = await thrown(
-      analyst.send(
-        new RetrieveCommand({
-          knowledgeBaseId: KB,
-          retrievalQuery: { text: 'x' },
-          retrievalConfiguration: {
-            vectorSearchConfiguration: {
-              rerankingConfiguration: {
-                type: 'BEDROCK_RERANKING_MODEL',
-                bedrockRerankingConfiguration: {
-                  modelConfiguration: { modelArn: 'local/rerank' },
-                  metadataConfiguration: { selectionMode: 'ALL' },
-                },
+    const rerankedBy = (bedrockRerankingConfiguration: VectorSearchBedrockRerankingConfiguration) =>
+      thrown(
+        analyst.send(
+          new RetrieveCommand({
+            knowledgeBaseId: KB,
+            retrievalQuery: { text: 'x' },
+            retrievalConfiguration: {
+              vectorSearchConfiguration: {
+                rerankingConfiguration: { type: 'BEDROCK_RERANKING_MODEL', bedrockRerankingConfiguration },
               },
             },
-          },
-        }),
-      ),
-    );
+          }),
+        ),
+      );
+    const reranking = await rerankedBy({
+      modelConfiguration: { modelArn: 'local/rerank' },
+      metadataConfiguration: { selectionMode: 'ALL' },
+    });
     expect(reranking).toBeInstanceOf(ValidationException);
     expect(reranking.message).toMatch(/metadataConfiguration is not supported/);
-    const extraFields = await thrown(
-      analyst.send(
-        new RetrieveCommand({
-          knowledgeBaseId: KB,
-          retrievalQuery: { text: 'x' },
-          retrievalConfiguration: {
-            vectorSearchConfiguration: {
-              rerankingConfiguration: {
-                type: 'BEDROCK_RERANKING_MODEL',
-                bedrockRerankingConfiguration: {
-                  modelConfiguration: { modelArn: 'local/rerank', additionalModelRequestFields: { k: 1 } },
-                },
-              },
-            },
-          },
-        }),
-      ),
-    );
+    const extraFields = await rerankedBy({
+      modelConfiguration: { modelArn: 'local/rerank', additionalModelRequestFields: { k: 1 } },
+    });
     expect(extraFields).toBeInstanceOf(ValidationException);
     expect(extraFields.message).toMatch(
       /bedrockRerankingConfiguration\.modelConfiguration\.additionalModelRequestFields is not supported/,
