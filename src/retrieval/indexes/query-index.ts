@@ -180,7 +180,7 @@ function rerankForQuery<T>(
 ): Promise<Array<{ candidate: T; score: number }>> {
   return rerankCandidates(ctx.models, actor, query.reranker!.model, query.queryText!, candidates, textOf, k, {
     ...(query.requestId ? { requestId: query.requestId } : {}),
-    signal: query.signal ?? new AbortController().signal,
+    ...(query.signal ? { signal: query.signal } : {}),
   });
 }
 
