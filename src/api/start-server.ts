@@ -349,7 +349,9 @@ async function startWithCatalog(
         );
       },
     });
-    const server = await listen(settings.host, settings.port, pipeline);
+    const server = await listen(settings.host, settings.port, pipeline, {
+      needsNodeHttp: (method, rawPath) => routes.needsNodeHttp(method, rawPath),
+    });
 
     const running: RunningServer = {
       url: server.url,

@@ -4,11 +4,11 @@
 // disk as they arrive: the route asks the pipeline not to buffer its body.
 
 import type { ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { validationError } from '../../core/index.js';
 import type { VolumeEntry } from '../../data/index.js';
 import { header, type RequestContext } from '../http/context.js';
+import { requestBodyStream } from '../http/read-body.js';
 import { sendJson } from '../http/respond.js';
 import type { Route } from '../http/route.js';
 import type { ApiServices } from '../services.js';
@@ -108,8 +108,7 @@ export function filesRoutes(services: ApiServices): Route[] {
       async handle(ctx) {
         const overwrite = booleanQuery(ctx, 'overwrite');
         const declared = Number(header(ctx, 'content-length'));
-        // A SigV4-signed upload was read whole to check its signature; anything else streams.
-        const body = ctx.body !== undefined ? Readable.from([ctx.body]) : ctx.req;
+        const body = requestBodyStream(ctx);
         await volumes.put(actorOf(ctx), pathOf(ctx), body, {
           overwrite,
           ...(Number.isFinite(declared) && ctx.body === undefined ? { declaredSize: declared } : {}),
@@ -122,6 +121,7 @@ export function filesRoutes(services: ApiServices): Route[] {
       method: 'GET',
       path: files,
       surface: filesSurface,
+      streamResponse: true,
       handle: (ctx) => sendFile(ctx, services, false),
     },
     {

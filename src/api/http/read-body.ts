@@ -1,5 +1,10 @@
+import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
+import { Readable } from 'node:stream';
 import { LakegateError } from '../../core/index.js';
+import { LeanRequest } from '../server/lean-exchange.js';
 import type { AnyRequest } from '../server/listen.js';
+import type { RequestContext } from './context.js';
 
 /**
  * Reads the whole body once, refusing it as soon as it passes `limit` bytes (and then destroying the
@@ -9,6 +14,9 @@ import type { AnyRequest } from '../server/listen.js';
 export function readBody(req: AnyRequest, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  // The lean server read the body before dispatching the request.
+  if (req instanceof LeanRequest)
+    return req.body.length > limit ? Promise.reject(tooLarge(limit)) : Promise.resolve(req.body);
   // Gone already (the client left while the request was authenticated): no event will come.
   if (req.destroyed) return Promise.reject(prematureClose());
   return new Promise<Buffer>((resolve, reject) => {
@@ -54,4 +62,15 @@ function tooLarge(limit: number): LakegateError {
       details: { limitBytes: limit },
     },
   );
+}
+
+/**
+ * The body as a stream, for routes that take uploads larger than any buffer: the bytes already read if
+ * they were (a SigV4-signed request is read whole to check its signature; the lean server reads small
+ * bodies before dispatch), else the request itself.
+ */
+export function requestBodyStream(ctx: RequestContext): Readable | IncomingMessage | Http2ServerRequest {
+  if (ctx.body !== undefined) return Readable.from([ctx.body]);
+  if (ctx.req instanceof LeanRequest) return Readable.from([ctx.req.body]);
+  return ctx.req;
 }

@@ -1,22 +1,57 @@
 // One port, two protocols: HTTP/1.1 (curl, the openai package, browsers) and HTTP/2 with prior knowledge
 // (h2c), which the AWS SDK for JavaScript speaks by default even to an http:// endpoint. The first bytes
-// of a connection tell them apart: an HTTP/2 client opens with a fixed preface.
+// of a connection tell them apart: an HTTP/2 client opens with a fixed preface. HTTP/1.1 connections go
+// to the lean server (lean-http1.ts), which hands node:http whatever it does not serve itself.
 
 import { once } from 'node:events';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import {
-  createServer as createHttp2Server,
-  type Http2ServerRequest,
-  type Http2ServerResponse,
-} from 'node:http2';
+import { createServer as createHttpServer, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { createServer as createHttp2Server, type Http2ServerRequest } from 'node:http2';
 import { createServer as createNetServer, type Socket } from 'node:net';
+import type { LeanRequest } from './lean-exchange.js';
+import { LeanHttp1Server } from './lean-http1.js';
 import { PrefacedSocket } from './prefaced-socket.js';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
-export type AnyRequest = IncomingMessage | Http2ServerRequest;
-export type AnyResponse = ServerResponse | Http2ServerResponse;
+export type AnyRequest = IncomingMessage | Http2ServerRequest | LeanRequest;
+
+/**
+ * What routes may do with a response, whichever server made it: node:http's ServerResponse, http2's
+ * compatibility response, or the lean server's. Code that needs more (piping a file into it) runs on
+ * routes the lean server leaves to node:http, and says so by a cast.
+ */
+export interface AnyResponse {
+  statusCode: number;
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  readonly writableFinished: boolean;
+  readonly destroyed: boolean;
+  setHeader(name: string, value: number | string | readonly string[]): unknown;
+  writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
+  write(chunk: string | Uint8Array): boolean;
+  end(chunk?: string | Uint8Array): unknown;
+  on(event: 'close' | 'drain', listener: () => void): unknown;
+  off(event: 'close' | 'drain', listener: () => void): unknown;
+}
 export type RequestListener = (req: AnyRequest, res: AnyResponse) => void;
+
+export interface ListenOptions {
+  /** Serve plain HTTP/1.1 requests with the lean server (the default), or leave all of them to node:http. */
+  leanHttp1?: boolean;
+  /** Whether a request's route reads its body as a stream or pipes into its response (node:http serves it). */
+  needsNodeHttp?(method: string, rawPath: string): boolean;
+}
+
+/** Node:http's keep-alive time for idle connections, which the lean server keeps too. */
+const KEEP_ALIVE_MS = 65_000;
+/** node:http's default headersTimeout: how long a request may take to arrive. */
+const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * The largest body the lean server reads before the route runs. It reads it before authentication (the
+ * route is not known to want it until then), so a larger one goes to node:http, whose pipeline reads a
+ * body only after the key checks out: an anonymous client cannot make every connection hold megabytes.
+ */
+const LEAN_MAX_BODY_BYTES = 256 * 1024;
 
 export interface ListeningServer {
   host: string;
@@ -37,8 +72,23 @@ export async function listen(
   host: string,
   port: number,
   listener: RequestListener,
+  options: ListenOptions = {},
 ): Promise<ListeningServer> {
-  const h1 = createHttpServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 0 }, listener);
+  const h1 = createHttpServer(
+    { keepAlive: true, keepAliveTimeout: KEEP_ALIVE_MS, requestTimeout: 0 },
+    listener,
+  );
+  const lean =
+    options.leanHttp1 === false
+      ? undefined
+      : new LeanHttp1Server({
+          listener,
+          needsNodeHttp: options.needsNodeHttp ?? (() => false),
+          fallback: h1,
+          maxBodyBytes: LEAN_MAX_BODY_BYTES,
+          keepAliveMs: KEEP_ALIVE_MS,
+          requestTimeoutMs: REQUEST_TIMEOUT_MS,
+        });
   const h2 = createHttp2Server({ settings: { maxConcurrentStreams: 256 } }, listener);
   const sockets = new Set<Socket>();
 
@@ -60,6 +110,8 @@ export async function listen(
       socket.off('readable', onReadable);
       if (verdict === 'h2') {
         h2.emit('connection', new PrefacedSocket(socket, head));
+      } else if (lean) {
+        lean.accept(socket, head);
       } else {
         socket.unshift(head);
         h1.emit('connection', socket);

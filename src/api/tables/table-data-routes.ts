@@ -1,12 +1,12 @@
 // Lakegate's table-data API next to Unity Catalog's: write rows, load a file (from a volume, or
 // uploaded raw), and read a table's version history. Errors go out in Unity Catalog's shape.
 
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Actor } from '../../catalog/index.js';
 import { validationError } from '../../core/index.js';
 import type { TableVersion, WriteRequest, WriteResult } from '../../data/index.js';
 import type { RequestContext } from '../http/context.js';
+import { requestBodyStream } from '../http/read-body.js';
 import { sendJson } from '../http/respond.js';
 import type { Route } from '../http/route.js';
 import type { ApiServices } from '../services.js';
@@ -152,8 +152,7 @@ export function tableDataRoutes(services: ApiServices, options: TableRoutesOptio
         // Refuse before taking a possibly large upload when the caller cannot write the table.
         await tables().checkWritable(actor, fullName);
         const declared = Number(ctx.req.headers['content-length']);
-        // A SigV4-signed upload was read whole to check its signature; anything else streams.
-        const body = ctx.body !== undefined ? Readable.from([ctx.body]) : ctx.req;
+        const body = requestBodyStream(ctx);
         const suffix = `.${request.format}`;
         const spooled = await spoolUpload(
           body,

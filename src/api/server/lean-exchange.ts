@@ -1,0 +1,279 @@
+// The request and response objects of the lean HTTP/1.1 server: the part of node:http's
+// IncomingMessage and ServerResponse that Lakegate's routes use, and no more. The request arrives whole
+// (head and body already read); the response is written as one string or buffer when it is ended in
+// one go, and with chunked framing when it is written in pieces. Routes that stream a request body or
+// pipe into the response keep node:http (see `lean-http1.ts`).
+
+import { EventEmitter } from 'node:events';
+import { type IncomingHttpHeaders, type OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What node:http refuses in a header value (ERR_INVALID_CHAR): a CR or LF here would split the response. */
+const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** The exchange's link to its connection: where bytes go and what to do when the response ends. */
+export interface ExchangeOwner {
+  readonly socket: Socket;
+  /** The response has ended: its last bytes are queued on the socket. */
+  responseEnded(closeAfter: boolean): void;
+}
+
+export class LeanRequest {
+  readonly httpVersion = '1.1';
+  readonly complete = true;
+  destroyed = false;
+
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly headers: IncomingHttpHeaders,
+    /** The whole body, read before the request was dispatched. */
+    readonly body: Buffer,
+  ) {}
+}
+
+let cachedDate = '';
+let cachedDateAt = 0;
+
+/** The Date header, made at most once a second (as node:http does). */
+function httpDate(): string {
+  const now = Date.now();
+  if (now - cachedDateAt >= 1000) {
+    cachedDateAt = now - (now % 1000);
+    cachedDate = new Date(cachedDateAt).toUTCString();
+  }
+  return cachedDate;
+}
+
+function invalidHeader(name: string, why: string): TypeError {
+  return Object.assign(new TypeError(`Invalid header ${JSON.stringify(name)}: ${why}`), {
+    code: 'ERR_INVALID_HTTP_TOKEN',
+  });
+}
+
+/** Refuses what node:http refuses when a header is set, so a bad one never reaches the head. */
+function validateHeader(name: string, value: number | string | readonly string[]): void {
+  if (!TOKEN.test(name)) throw invalidHeader(name, 'not an HTTP token');
+  if (typeof value === 'number') return;
+  if (typeof value === 'string') {
+    if (INVALID_VALUE_CHAR.test(value)) throw invalidHeader(name, 'the value has an invalid character');
+    return;
+  }
+  for (const one of value)
+    if (INVALID_VALUE_CHAR.test(one)) throw invalidHeader(name, 'the value has an invalid character');
+}
+
+function headerLines(name: string, value: number | string | readonly string[]): string {
+  if (typeof value !== 'object') return `${name}: ${value}\r\n`;
+  let lines = '';
+  for (const one of value) lines += `${name}: ${one}\r\n`;
+  return lines;
+}
+
+export class LeanResponse extends EventEmitter {
+  statusCode = 200;
+  statusMessage: string | undefined = undefined;
+  headersSent = false;
+  writableEnded = false;
+  writableFinished = false;
+  destroyed = false;
+  /** Header values by lower-case name, each checked when it was set. */
+  private headers: Record<string, number | string | readonly string[]> = {};
+  /** Written in pieces without a Content-Length: each piece is framed as a chunk. */
+  private chunked = false;
+  private declaredLength: number | undefined = undefined;
+  private bytesSent = 0;
+  private waitingForDrain = false;
+
+  constructor(
+    private readonly owner: ExchangeOwner,
+    private readonly closeAfter: boolean,
+  ) {
+    super();
+  }
+
+  setHeader(name: string, value: number | string | readonly string[]): this {
+    if (this.headersSent) throw new Error('Cannot set headers after they are sent to the client');
+    validateHeader(name, value);
+    this.headers[name.toLowerCase()] = value;
+    return this;
+  }
+
+  getHeader(name: string): number | string | readonly string[] | undefined {
+    return this.headers[name.toLowerCase()];
+  }
+
+  removeHeader(name: string): void {
+    delete this.headers[name.toLowerCase()];
+  }
+
+  writeHead(
+    status: number,
+    reasonOrHeaders?: string | OutgoingHttpHeaders,
+    maybeHeaders?: OutgoingHttpHeaders,
+  ): this {
+    if (this.headersSent) throw new Error('Cannot write headers after they are sent to the client');
+    checkStatus(status);
+    let headers = maybeHeaders;
+    if (typeof reasonOrHeaders === 'string') {
+      if (INVALID_VALUE_CHAR.test(reasonOrHeaders)) throw new TypeError('Invalid status message');
+      this.statusMessage = reasonOrHeaders;
+    } else {
+      headers = reasonOrHeaders;
+    }
+    if (headers) {
+      for (const name in headers) {
+        const value = headers[name];
+        if (value === undefined) continue;
+        validateHeader(name, value);
+        this.headers[name.toLowerCase()] = value;
+      }
+    }
+    this.statusCode = status;
+    return this;
+  }
+
+  /** The status line and headers, which leave with the first bytes of the body. */
+  private head(bodyLength: number | undefined): string {
+    const status = this.statusCode;
+    checkStatus(status);
+    let head = `HTTP/1.1 ${status} ${this.statusMessage ?? STATUS_CODES[status] ?? 'unknown'}\r\n`;
+    const headers = this.headers;
+    for (const name in headers) head += headerLines(name, headers[name]!);
+    const declared = headers['content-length'];
+    if (declared !== undefined) {
+      this.declaredLength = Number(declared);
+    } else if (bodyLength !== undefined) {
+      if (status !== 204 && status !== 304) head += `content-length: ${bodyLength}\r\n`;
+    } else {
+      this.chunked = true;
+      head += 'transfer-encoding: chunked\r\n';
+    }
+    if (headers.date === undefined) head += `date: ${httpDate()}\r\n`;
+    head += this.closeAfter
+      ? 'connection: close\r\n\r\n'
+      : 'connection: keep-alive\r\nkeep-alive: timeout=65\r\n\r\n';
+    this.headersSent = true;
+    return head;
+  }
+
+  /** Writes a piece of the body (headers first, the first time); false when the socket's buffer is full. */
+  write(chunk: string | Uint8Array): boolean {
+    if (this.writableEnded) throw new Error('write after end');
+    if (this.destroyed) return false;
+    const head = this.headersSent ? '' : this.head(undefined);
+    const socket = this.owner.socket;
+    const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    let flowing: boolean;
+    if (this.chunked) {
+      if (length === 0) return head === '' ? true : socket.write(head, 'latin1');
+      if (typeof chunk === 'string') {
+        flowing = socket.write(`${head}${length.toString(16)}\r\n${chunk}\r\n`);
+      } else {
+        socket.write(`${head}${length.toString(16)}\r\n`, 'latin1');
+        socket.write(chunk);
+        flowing = socket.write('\r\n', 'latin1');
+      }
+    } else {
+      if (this.declaredLength !== undefined && this.bytesSent + length > this.declaredLength)
+        this.breakFraming(this.bytesSent + length);
+      if (head !== '') socket.write(head, 'latin1');
+      flowing = socket.write(chunk);
+    }
+    this.bytesSent += length;
+    if (!flowing) this.awaitDrain();
+    return flowing;
+  }
+
+  end(chunk?: string | Uint8Array): this {
+    if (this.writableEnded) return this;
+    if (this.destroyed) {
+      this.writableEnded = true;
+      return this;
+    }
+    const socket = this.owner.socket;
+    const onFlushed = (error?: Error | null) => this.flushed(error);
+    if (!this.headersSent) {
+      const length =
+        chunk === undefined ? 0 : typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+      const head = this.head(length);
+      if (this.declaredLength !== undefined && this.declaredLength !== length) this.breakFraming(length);
+      this.writableEnded = true;
+      if (chunk === undefined || length === 0) socket.write(head, 'latin1', onFlushed);
+      else if (typeof chunk === 'string') socket.write(head + chunk, onFlushed);
+      else {
+        socket.write(head, 'latin1');
+        socket.write(chunk, onFlushed);
+      }
+    } else {
+      if (chunk !== undefined) this.write(chunk);
+      if (this.declaredLength !== undefined && this.bytesSent !== this.declaredLength)
+        this.breakFraming(this.bytesSent);
+      this.writableEnded = true;
+      socket.write(this.chunked ? '0\r\n\r\n' : '', 'latin1', onFlushed);
+    }
+    this.owner.responseEnded(this.closeAfter);
+    return this;
+  }
+
+  cork(): void {
+    this.owner.socket.cork();
+  }
+
+  uncork(): void {
+    this.owner.socket.uncork();
+  }
+
+  get writableCorked(): number {
+    return this.owner.socket.writableCorked;
+  }
+
+  /** The connection closed before the response finished: the route's client has gone. */
+  abort(): void {
+    if (this.destroyed || this.writableFinished) return;
+    this.destroyed = true;
+    this.emit('close');
+  }
+
+  /**
+   * The body does not match the Content-Length the head promised: the connection cannot carry another
+   * response, so it goes, and the route hears why.
+   */
+  private breakFraming(actual: number): never {
+    this.owner.socket.destroy();
+    throw Object.assign(
+      new Error(
+        `Response body's length (${actual}) does not match its Content-Length (${this.declaredLength})`,
+      ),
+      { code: 'ERR_HTTP_CONTENT_LENGTH_MISMATCH' },
+    );
+  }
+
+  private awaitDrain(): void {
+    if (this.waitingForDrain) return;
+    this.waitingForDrain = true;
+    this.owner.socket.once('drain', () => {
+      this.waitingForDrain = false;
+      this.emit('drain');
+    });
+  }
+
+  private flushed(error: Error | null | undefined): void {
+    if (error) {
+      this.abort();
+      return;
+    }
+    if (this.writableFinished || this.destroyed) return;
+    this.writableFinished = true;
+    this.emit('finish');
+    this.emit('close');
+  }
+}
+
+function checkStatus(status: number): void {
+  if (!Number.isInteger(status) || status < 100 || status > 999)
+    throw Object.assign(new RangeError(`Invalid status code: ${status}`), {
+      code: 'ERR_HTTP_INVALID_STATUS_CODE',
+    });
+}
