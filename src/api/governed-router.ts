@@ -4,7 +4,7 @@
 // A class rather than an object of closures: one is made per request, and its methods are shared.
 
 import type { Actor } from '../catalog/index.js';
-import { LakegateError, type RerankRequest, type StreamEvent } from '../core/index.js';
+import { copyData, LakegateError, type RerankRequest, type StreamEvent } from '../core/index.js';
 import {
   type AttemptedModel,
   answerOfHit,
@@ -175,7 +175,7 @@ class GovernedRouter implements AttemptedModel {
       if (key && isCacheable(result.response)) {
         // A private copy: the surfaces may change the response they were given.
         const answer = {
-          response: structuredClone(result.response),
+          response: copyData(result.response),
           servedBy: result.servedBy,
           ref: this.ref,
         };

@@ -56,6 +56,7 @@ export {
   STOP_REASONS,
   textOf,
 } from './conversation.js';
+export { copyData } from './copy-data.js';
 export { crc32, tableCrc32 } from './crc32.js';
 export type { ErrorCategory, ErrorCode, LakegateErrorOptions } from './errors.js';
 export {

@@ -2,7 +2,7 @@
 // bounded cache per endpoint, so a busy endpoint cannot evict another's entries. Only Converse is
 // cached; a cached answer keeps the model that produced it, for the usage record of a hit.
 
-import type { ConverseResponse, EndpointConfig } from '../../core/index.js';
+import { type ConverseResponse, copyData, type EndpointConfig } from '../../core/index.js';
 import type { ModelRef } from '../model-ref.js';
 import type { ServedBy } from '../router.js';
 import { ResponseCache } from './response-cache.js';
@@ -49,7 +49,7 @@ export function isCacheable(response: ConverseResponse): boolean {
 
 /** The answer a hit returns: a copy (callers may change what they get), with no upstream usage. */
 export function answerOfHit(cached: CachedAnswer): { response: ConverseResponse; servedBy: ServedBy } {
-  const response = structuredClone(cached.response);
+  const response = copyData(cached.response);
   response.usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
   response.metrics = { latencyMs: 0 };
   return { response, servedBy: { ...cached.servedBy, attempts: 0 } };
