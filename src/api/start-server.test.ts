@@ -2,6 +2,7 @@
 // files that hold key material are the owner's only, and no secret is ever at rest in plain text.
 
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,8 +25,14 @@ afterEach(async () => {
   rmSync(join(home, '..'), { recursive: true, force: true });
 });
 
-async function start(env: Record<string, string> = {}): Promise<RunningServer> {
-  const server = await startServer({ host: '127.0.0.1', port: 0, home, config: configSchema.parse({}), env });
+async function start(env: Record<string, string> = {}, config: unknown = {}): Promise<RunningServer> {
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    home,
+    config: configSchema.parse(config),
+    env,
+  });
   running.push(server);
   return server;
 }
@@ -41,6 +48,21 @@ function models(server: RunningServer, key?: string): Promise<number> {
   );
 }
 
+/** The raw head of the answer to GET /health, as the server wrote it (header names in its own case). */
+function rawHealthHead(server: RunningServer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, '127.0.0.1', () =>
+      socket.write('GET /health HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'),
+    );
+    let raw = '';
+    socket.on('data', (chunk) => {
+      raw += chunk.toString('latin1');
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve(raw.slice(0, raw.indexOf('\r\n\r\n'))));
+  });
+}
+
 /** Every file of the store (the database, its WAL), concatenated. */
 function storeBytes(): Buffer {
   return Buffer.concat(
@@ -52,6 +74,15 @@ function storeBytes(): Buffer {
 
 /** pool.end() resolves before its connections close; dropping the database under them makes pg throw. */
 describe('startServer', () => {
+  it('serves plain HTTP/1.1 with the lean server unless server.http1 is node', async () => {
+    // node:http writes the headers it adds itself capitalised; the lean server writes them lower-case.
+    expect(await rawHealthHead(await start())).toMatch(/\r\ndate: .*\r\nconnection: close$/);
+    rmSync(home, { recursive: true, force: true });
+    expect(await rawHealthHead(await start({}, { server: { http1: 'node' } }))).toMatch(
+      /\r\nDate: .*\r\nConnection: close$/,
+    );
+  });
+
   it('creates the admin in the store on first start, with owner-only files and no secret at rest', async () => {
     const server = await start();
     const token = server.newAdminKey!;

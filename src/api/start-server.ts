@@ -350,6 +350,7 @@ async function startWithCatalog(
       },
     });
     const server = await listen(settings.host, settings.port, pipeline, {
+      leanHttp1: config.server.http1 !== 'node',
       needsNodeHttp: (method, rawPath) => routes.needsNodeHttp(method, rawPath),
     });
 

@@ -37,7 +37,7 @@ describe('parseConfig accepts', () => {
   it('providers, endpoints and routing, filling in the defaults', () => {
     const config = parseConfig(
       yaml([
-        'server: { host: 0.0.0.0, port: 9000, maxBodyBytes: 1048576 }',
+        'server: { host: 0.0.0.0, port: 9000, maxBodyBytes: 1048576, http1: node }',
         'providers:',
         '  vllm: { type: openai-compatible, preset: vllm, baseUrl: "http://127.0.0.1:8000/v1" }',
         '  anthropic: { type: anthropic, apiKeyEnv: MY_ANTHROPIC_KEY }',
@@ -56,7 +56,7 @@ describe('parseConfig accepts', () => {
       ]),
       SOURCE,
     );
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, maxBodyBytes: 1048576 });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 9000, maxBodyBytes: 1048576, http1: 'node' });
     expect(config.providers['vllm']).toEqual({
       type: 'openai-compatible',
       preset: 'vllm',

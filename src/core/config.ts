@@ -316,6 +316,11 @@ export const configSchema = z.strictObject({
         .min(1024)
         .max(512 * 1024 * 1024)
         .optional(),
+      /**
+       * Plain HTTP/1.1 requests are served by the lean server (`lean`, the default), which hands node:http
+       * everything else; `node` leaves all of them to node:http.
+       */
+      http1: z.enum(['lean', 'node']).optional(),
     })
     .default({}),
   providers: z.record(nameKey, providerConfigSchema).default({}),
