@@ -4,7 +4,6 @@
 // one go, and with chunked framing when it is written in pieces. Routes that stream a request body or
 // pipe into the response keep node:http (see `lean-http1.ts`).
 
-import { EventEmitter } from 'node:events';
 import { type IncomingHttpHeaders, type OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -71,7 +70,40 @@ function headerLines(name: string, value: number | string | readonly string[]): 
   return lines;
 }
 
-export class LeanResponse extends EventEmitter {
+type ResponseEvent = 'close' | 'drain' | 'finish';
+type Listener = () => void;
+
+/**
+ * The three events routes listen to, without an EventEmitter: one per request was a visible part of the
+ * server's cost, and nothing here needs more than adding, removing and calling listeners.
+ */
+class ResponseEvents {
+  private listeners: Partial<Record<ResponseEvent, Listener[]>> | undefined = undefined;
+
+  on(event: ResponseEvent, listener: Listener): this {
+    this.listeners ??= {};
+    const list = this.listeners[event];
+    if (list) list.push(listener);
+    else this.listeners[event] = [listener];
+    return this;
+  }
+
+  off(event: ResponseEvent, listener: Listener): this {
+    const list = this.listeners?.[event];
+    const at = list ? list.indexOf(listener) : -1;
+    if (at !== -1) list!.splice(at, 1);
+    return this;
+  }
+
+  protected emit(event: ResponseEvent): void {
+    const list = this.listeners?.[event];
+    if (!list || list.length === 0) return;
+    // A copy: a listener may remove itself (or another) while the event is being delivered.
+    for (const listener of list.slice()) listener();
+  }
+}
+
+export class LeanResponse extends ResponseEvents {
   statusCode = 200;
   statusMessage: string | undefined = undefined;
   headersSent = false;
