@@ -193,7 +193,8 @@ export class LeanResponse extends ResponseEvents {
   /** Writes a piece of the body (headers first, the first time); false when the socket's buffer is full. */
   write(chunk: string | Uint8Array): boolean {
     if (this.writableEnded) throw new Error('write after end');
-    if (this.destroyed) return false;
+    // The client is gone: the bytes go nowhere, and there is no 'drain' to wait for.
+    if (this.destroyed) return true;
     const head = this.headersSent ? '' : this.head(undefined);
     const socket = this.owner.socket;
     const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;

@@ -50,7 +50,7 @@ async function start(options: ListenOptions = {}, listener = echo): Promise<List
 }
 
 /** Sends raw bytes and collects everything the server writes until it closes the connection. */
-function exchange(server: ListeningServer, ...pieces: string[]): Promise<string> {
+function exchange(server: { port: number }, ...pieces: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(server.port, '127.0.0.1');
     const received: Buffer[] = [];
@@ -339,32 +339,14 @@ describe('lean HTTP/1.1 server timeouts', () => {
 
   it('closes a connection left idle past the keep-alive time', async () => {
     const server = await leanOnly(200, 60_000);
-    const raw = await new Promise<string>((resolve) => {
-      const socket = connect(server.port, '127.0.0.1', () =>
-        socket.write('GET /p HTTP/1.1\r\nHost: a\r\n\r\n'),
-      );
-      let received = '';
-      socket.on('data', (chunk) => {
-        received += chunk.toString('latin1');
-      });
-      socket.on('close', () => resolve(received));
-    });
+    const raw = await exchange(server, 'GET /p HTTP/1.1\r\nHost: a\r\n\r\n');
     server.close();
     expect(answersOf(raw)).toMatchObject([{ status: 200 }]);
   });
 
   it('answers 408 to a request that stalls before it is all there', async () => {
     const server = await leanOnly(60_000, 200);
-    const raw = await new Promise<string>((resolve) => {
-      const socket = connect(server.port, '127.0.0.1', () =>
-        socket.write('POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc'),
-      );
-      let received = '';
-      socket.on('data', (chunk) => {
-        received += chunk.toString('latin1');
-      });
-      socket.on('close', () => resolve(received));
-    });
+    const raw = await exchange(server, 'POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc');
     server.close();
     expect(answersOf(raw)).toMatchObject([{ status: 408 }]);
   });
