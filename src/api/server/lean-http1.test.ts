@@ -312,6 +312,12 @@ describe('lean HTTP/1.1 server', () => {
 });
 
 describe('lean HTTP/1.1 server timeouts', () => {
+  it('closes a connection that never sends enough to tell its protocol', async () => {
+    const server = await start({ firstBytesTimeoutMs: 200 });
+    // "PRI" could still become the HTTP/2 preface: the server waits for more, but not for ever.
+    expect(await exchange(server, 'PRI')).toBe('');
+  });
+
   async function leanOnly(
     keepAliveMs: number,
     requestTimeoutMs: number,

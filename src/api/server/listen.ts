@@ -40,6 +40,8 @@ export interface ListenOptions {
   leanHttp1?: boolean;
   /** Whether a request's route reads its body as a stream or pipes into its response (node:http serves it). */
   needsNodeHttp?(method: string, rawPath: string): boolean;
+  /** A connection that sends too few bytes to tell its protocol for this long is closed (default 60 s). */
+  firstBytesTimeoutMs?: number;
 }
 
 /** Node:http's keep-alive time for idle connections, which the lean server keeps too. */
@@ -96,6 +98,10 @@ export async function listen(
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
+    // Until a server owns the connection, no server's timeouts apply: one that never says which protocol
+    // it speaks would otherwise be held open for ever.
+    const silent = setTimeout(() => socket.destroy(), options.firstBytesTimeoutMs ?? REQUEST_TIMEOUT_MS);
+    socket.once('close', () => clearTimeout(silent));
     let head: Buffer = Buffer.alloc(0);
     const onReadable = () => {
       for (
@@ -107,6 +113,7 @@ export async function listen(
       }
       const verdict = classify(head);
       if (verdict === 'undecided') return;
+      clearTimeout(silent);
       socket.off('readable', onReadable);
       if (verdict === 'h2') {
         h2.emit('connection', new PrefacedSocket(socket, head));
