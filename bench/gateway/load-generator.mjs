@@ -1,24 +1,22 @@
-// The benchmark's clients: N concurrent keep-alive connections (undici Pool), each sending one request after
-// another for a fixed time and reading every response to its end. Runs as a child process so its CPU is
+// The benchmark's clients: N concurrent keep-alive connections (undici Pool), or N concurrent streams on one
+// HTTP/2 connection without TLS (h2c, as the AWS SDK talks to an http:// endpoint), each sending one request
+// after another for a fixed time and reading every response to its end. Runs as a child process so its CPU is
 // not the gateway's; takes `run` commands and answers with counts and latency percentiles over IPC.
 
-import { Pool } from 'undici';
+import { H2CClient, Pool } from 'undici';
 import { summarize } from './stats.mjs';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const pools = new Map();
 
-function poolFor(origin, clients) {
-  const key = `${origin} ${clients}`;
+function poolFor(origin, clients, h2c) {
+  const key = `${origin} ${clients} ${h2c === true}`;
   let pool = pools.get(key);
   if (!pool) {
-    pool = new Pool(origin, {
-      connections: clients,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      headersTimeout: REQUEST_TIMEOUT_MS,
-      bodyTimeout: REQUEST_TIMEOUT_MS,
-    });
+    const timeouts = { headersTimeout: REQUEST_TIMEOUT_MS, bodyTimeout: REQUEST_TIMEOUT_MS };
+    pool = h2c
+      ? new H2CClient(origin, { maxConcurrentStreams: Math.max(clients, 1), pipelining: clients, ...timeouts })
+      : new Pool(origin, { connections: clients, pipelining: 1, keepAliveTimeout: 60_000, ...timeouts });
     pools.set(key, pool);
   }
   return pool;
@@ -53,7 +51,7 @@ async function client(pool, target, deadline, record) {
 }
 
 async function run({ target, clients, seconds }) {
-  const pool = poolFor(target.origin, clients);
+  const pool = poolFor(target.origin, clients, target.h2c);
   const latencies = [];
   let errors = 0;
   let firstError;

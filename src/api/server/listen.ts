@@ -9,7 +9,6 @@ import { createServer as createHttp2Server, type Http2ServerRequest } from 'node
 import { createServer as createNetServer, type Socket } from 'node:net';
 import type { LeanRequest } from './lean-exchange.js';
 import { LeanHttp1Server } from './lean-http1.js';
-import { PrefacedSocket } from './prefaced-socket.js';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
@@ -115,14 +114,14 @@ export async function listen(
       if (verdict === 'undecided') return;
       clearTimeout(silent);
       socket.off('readable', onReadable);
-      if (verdict === 'h2') {
-        h2.emit('connection', new PrefacedSocket(socket, head));
-      } else if (lean) {
+      if (lean && verdict === 'h1') {
         lean.accept(socket, head);
-      } else {
-        socket.unshift(head);
-        h1.emit('connection', socket);
+        return;
       }
+      // Both servers take bytes already read from the socket when they are pushed back first: http2
+      // hands what the socket has buffered to its session before it reads from the native handle.
+      socket.unshift(head);
+      (verdict === 'h2' ? h2 : h1).emit('connection', socket);
     };
     socket.on('readable', onReadable);
   };
