@@ -3,13 +3,11 @@
 // PUT, HEAD, DELETE), where `{path}` is `/Volumes/<catalog>/<schema>/<volume>/...`. Uploads stream to
 // disk as they arrive: the route asks the pipeline not to buffer its body.
 
-import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { validationError } from '../../core/index.js';
 import type { VolumeEntry } from '../../data/index.js';
 import { header, type RequestContext } from '../http/context.js';
 import { requestBodyStream } from '../http/read-body.js';
-import { sendJson } from '../http/respond.js';
+import { sendJson, writeChunk } from '../http/respond.js';
 import type { Route } from '../http/route.js';
 import type { ApiServices } from '../services.js';
 import { actorOf } from '../unity-catalog/index.js';
@@ -41,7 +39,7 @@ function pageSizeOf(ctx: RequestContext): number | undefined {
 }
 
 function noContent(ctx: RequestContext, headers: Record<string, string> = {}): void {
-  (ctx.res as ServerResponse).writeHead(204, { 'x-request-id': ctx.requestId, ...headers });
+  ctx.res.writeHead(204, { 'x-request-id': ctx.requestId, ...headers });
   ctx.res.end();
 }
 
@@ -64,7 +62,7 @@ async function sendFile(ctx: RequestContext, services: ApiServices, headOnly: bo
     'accept-ranges': 'bytes',
     'x-request-id': ctx.requestId,
   };
-  const res = ctx.res as ServerResponse;
+  const { res } = ctx;
   const range = headOnly ? { kind: 'whole' as const } : byteRange(header(ctx, 'range'), opened.size);
   if (headOnly || range.kind === 'unsatisfiable') {
     await opened.close();
@@ -88,10 +86,19 @@ async function sendFile(ctx: RequestContext, services: ApiServices, headOnly: bo
     res.writeHead(200, { ...base, 'content-length': opened.size });
   }
   try {
-    await pipeline(stream, res);
+    // Written chunk by chunk, waiting whenever the client's buffer is full, rather than piped: a response
+    // is not a Node stream on every server (the lean HTTP/1.1 server's is not).
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (res.destroyed) break;
+      await writeChunk(res, chunk);
+    }
+    res.end();
   } catch {
-    // The client went away mid-file, or the disk failed mid-file: the headers are out, so all that is
-    // left is to stop (pipeline has destroyed both ends).
+    // The disk failed mid-file: the head has promised the whole length, so the connection (HTTP/1.1) or
+    // the stream (HTTP/2) is cut rather than ended short.
+    res.destroy();
+  } finally {
+    stream.destroy();
   }
 }
 
@@ -121,7 +128,6 @@ export function filesRoutes(services: ApiServices): Route[] {
       method: 'GET',
       path: files,
       surface: filesSurface,
-      streamResponse: true,
       handle: (ctx) => sendFile(ctx, services, false),
     },
     {
@@ -168,7 +174,7 @@ export function filesRoutes(services: ApiServices): Route[] {
       async handle(ctx) {
         const entry = await volumes.stat(actorOf(ctx), pathOf(ctx));
         if (!entry.isDirectory) throw validationError(`'${entry.path}' is a file, not a directory.`);
-        (ctx.res as ServerResponse).writeHead(200, { 'x-request-id': ctx.requestId });
+        ctx.res.writeHead(200, { 'x-request-id': ctx.requestId });
         ctx.res.end();
       },
     },

@@ -11,7 +11,7 @@ export function sendJson(
   // One writeHead with every header: cheaper than a setHeader call per header on the hot path.
   headers['content-type'] = 'application/json';
   headers['content-length'] = String(Buffer.byteLength(payload));
-  (res as ServerResponse).writeHead(status, headers);
+  res.writeHead(status, headers);
   res.end(payload);
 }
 

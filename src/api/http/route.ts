@@ -22,8 +22,6 @@ export interface Route {
    * pipeline does not read it. A SigV4-signed request is still read whole first (the signature covers it).
    */
   streamBody?: boolean;
-  /** The handler pipes a stream into the response (file downloads): it needs node:http's writable response. */
-  streamResponse?: boolean;
   handle(ctx: RequestContext): Promise<void> | void;
 }
 
@@ -85,13 +83,9 @@ export class RouteTable {
     return undefined;
   }
 
-  /**
-   * Whether the route of a request streams its body or its response through node:http's streams, so the
-   * lean HTTP/1.1 server must leave it to node:http.
-   */
+  /** Whether the route of a request reads its body as a stream, so the lean HTTP/1.1 server must leave it to node:http. */
   needsNodeHttp(method: string, rawPath: string): boolean {
-    const route = this.match(method, rawPath)?.route;
-    return route !== undefined && (route.streamBody === true || route.streamResponse === true);
+    return this.match(method, rawPath)?.route.streamBody === true;
   }
 
   /** Whether some other method would match the path (for a 405 instead of a 404). */

@@ -262,6 +262,11 @@ export class LeanResponse extends ResponseEvents {
     return this.owner.socket.writableCorked;
   }
 
+  /** Cuts the connection: for a body that cannot be finished after its head went out. */
+  destroy(): void {
+    this.owner.socket.destroy();
+  }
+
   /** The connection closed before the response finished: the route's client has gone. */
   abort(): void {
     if (this.destroyed || this.writableFinished) return;

@@ -3,8 +3,8 @@
 // request than all of Lakegate's own work on a model call (parser callbacks, IncomingMessage and
 // ServerResponse streams, per-request timers); this reads the head and body with a few string
 // operations and writes the answer as one write. It is an accelerator, not a second implementation of
-// HTTP: a request it does not accept (see `readRequestHead`), or one for a route that streams its body
-// or pipes into its response, hands the connection to node:http with its bytes untouched, and
+// HTTP: a request it does not accept (see `readRequestHead`), or one for a route that reads its body as
+// a stream (uploads larger than any buffer), hands the connection to node:http with its bytes untouched, and
 // node:http keeps it from then on. Requests on one connection are served one at a time, in order.
 
 import type { Server as HttpServer } from 'node:http';
@@ -15,7 +15,7 @@ import { type ExchangeOwner, LeanRequest, LeanResponse } from './lean-exchange.j
 export interface LeanHttp1Options {
   /** Serves a request: the same listener node:http calls. */
   listener(req: LeanRequest, res: LeanResponse): void;
-  /** Whether the route of a request reads its body as a stream or pipes into its response. */
+  /** Whether the route of a request reads its body as a stream. */
   needsNodeHttp(method: string, rawPath: string): boolean;
   /** node:http's server, which takes connections the lean server does not serve. */
   fallback: HttpServer;

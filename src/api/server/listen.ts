@@ -16,8 +16,7 @@ export type AnyRequest = IncomingMessage | Http2ServerRequest | LeanRequest;
 
 /**
  * What routes may do with a response, whichever server made it: node:http's ServerResponse, http2's
- * compatibility response, or the lean server's. Code that needs more (piping a file into it) runs on
- * routes the lean server leaves to node:http, and says so by a cast.
+ * compatibility response, or the lean server's.
  */
 export interface AnyResponse {
   statusCode: number;
@@ -29,6 +28,8 @@ export interface AnyResponse {
   writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
   write(chunk: string | Uint8Array): boolean;
   end(chunk?: string | Uint8Array): unknown;
+  /** Cuts the connection (HTTP/1.1) or resets the stream (HTTP/2): for a body that cannot be finished. */
+  destroy(): unknown;
   on(event: 'close' | 'drain', listener: () => void): unknown;
   off(event: 'close' | 'drain', listener: () => void): unknown;
 }
@@ -37,7 +38,7 @@ export type RequestListener = (req: AnyRequest, res: AnyResponse) => void;
 export interface ListenOptions {
   /** Serve plain HTTP/1.1 requests with the lean server (the default), or leave all of them to node:http. */
   leanHttp1?: boolean;
-  /** Whether a request's route reads its body as a stream or pipes into its response (node:http serves it). */
+  /** Whether a request's route reads its body as a stream (node:http serves it). */
   needsNodeHttp?(method: string, rawPath: string): boolean;
   /** A connection that sends too few bytes to tell its protocol for this long is closed (default 60 s). */
   firstBytesTimeoutMs?: number;
