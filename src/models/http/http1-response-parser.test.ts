@@ -137,6 +137,8 @@ describe('Http1ResponseParser', () => {
     ['a bare LF', 'HTTP/1.1 200 OK\nContent-Length: 0\r\n\r\n'],
     ['a bare LF in a value', 'HTTP/1.1 200 OK\r\nX-A: 1\nX-B: 2\r\nContent-Length: 0\r\n\r\n'],
     ['a bare CR in a value', 'HTTP/1.1 200 OK\r\nX-A: 1\rX-B: 2\r\nContent-Length: 0\r\n\r\n'],
+    ['a NUL in a value', 'HTTP/1.1 200 OK\r\nX-A: 1\u0000\r\nContent-Length: 0\r\n\r\n'],
+    ['a bare CR ending the status line', 'HTTP/1.1 200 OK\rContent-Length: 0\r\n\r\n'],
     ['a malformed status line', 'HTTP/2 200\r\nContent-Length: 0\r\n\r\n'],
     ['a header name with a space', 'HTTP/1.1 200 OK\r\nBad Name: x\r\nContent-Length: 0\r\n\r\n'],
     ['a bad chunk size', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'],

@@ -16,7 +16,11 @@ const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
 /** An HTTP token (RFC 9110 §5.6.2): what a field name must be. */
 export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const FORBIDDEN_IN_VALUE = /[\0\r\n]/;
+/**
+ * A NUL anywhere in the head, or a CR or LF that is not part of a CR LF line end: checked in one pass over
+ * the whole head rather than per value, which cost a third of the header parse.
+ */
+const FORBIDDEN_IN_HEAD = /\0|\r(?!\n)|(?<!\r)\n/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
 const DIGITS = /^\d{1,15}$/;
 const HEX = /^[0-9A-Fa-f]{1,12}$/;
@@ -70,7 +74,6 @@ function parseHeaderLines(lines: string[]): HeaderMap {
     if (!HTTP_TOKEN.test(name))
       throw new Http1ParseError(`Invalid response header name: ${JSON.stringify(name)}`);
     const value = line.slice(colon + 1).trim();
-    if (FORBIDDEN_IN_VALUE.test(value)) throw new Http1ParseError(`Invalid value of response header ${name}`);
     const key = name.toLowerCase();
     const existing = headers[key];
     if (existing === undefined) headers[key] = value;
@@ -237,8 +240,10 @@ export class Http1ResponseParser {
       return joined.subarray(joined.length);
     }
     this.pending = undefined;
-    // A bare LF or CR left in a line after this split fails the status-line, name or value check.
-    const lines = joined.toString('latin1', 0, end).split('\r\n');
+    const text = joined.toString('latin1', 0, end);
+    if (FORBIDDEN_IN_HEAD.test(text))
+      throw new Http1ParseError('Response head has a NUL, or a CR or LF alone');
+    const lines = text.split('\r\n');
     const statusLine = STATUS_LINE.exec(lines[0]!);
     if (!statusLine)
       throw new Http1ParseError(`Malformed status line: ${JSON.stringify(lines[0]!.slice(0, 80))}`);
