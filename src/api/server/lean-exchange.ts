@@ -190,6 +190,30 @@ export class LeanResponse extends ResponseEvents {
     return head;
   }
 
+  /**
+   * Text sent with the socket corked waits here and leaves as one string when the cork is pulled: an
+   * event stream writes several small events per tick, and one string is one write where Node's corked
+   * socket would gather them into a writev of many.
+   */
+  private held = '';
+  private corks = 0;
+
+  /** Sends text now, or holds it while corked; false when the socket's buffer is full. */
+  private send(text: string): boolean {
+    const socket = this.owner.socket;
+    if (this.corks === 0) return socket.write(text);
+    this.held += text;
+    return !socket.writableNeedDrain;
+  }
+
+  /** Sends held text ahead of bytes that cannot join it. */
+  private releaseHeld(): void {
+    if (this.held === '') return;
+    const text = this.held;
+    this.held = '';
+    if (!this.owner.socket.write(text)) this.awaitDrain();
+  }
+
   /** Writes a piece of the body (headers first, the first time); false when the socket's buffer is full. */
   write(chunk: string | Uint8Array): boolean {
     if (this.writableEnded) throw new Error('write after end');
@@ -200,10 +224,11 @@ export class LeanResponse extends ResponseEvents {
     const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
     let flowing: boolean;
     if (this.chunked) {
-      if (length === 0) return head === '' ? true : socket.write(head, 'latin1');
+      if (length === 0) return head === '' ? true : this.send(head);
       if (typeof chunk === 'string') {
-        flowing = socket.write(`${head}${length.toString(16)}\r\n${chunk}\r\n`);
+        flowing = this.send(`${head}${length.toString(16)}\r\n${chunk}\r\n`);
       } else {
+        this.releaseHeld();
         socket.write(`${head}${length.toString(16)}\r\n`, 'latin1');
         socket.write(chunk);
         flowing = socket.write('\r\n', 'latin1');
@@ -211,8 +236,13 @@ export class LeanResponse extends ResponseEvents {
     } else {
       if (this.declaredLength !== undefined && this.bytesSent + length > this.declaredLength)
         this.breakFraming(this.bytesSent + length);
-      if (head !== '') socket.write(head, 'latin1');
-      flowing = socket.write(chunk);
+      if (typeof chunk === 'string') {
+        flowing = this.send(head + chunk);
+      } else {
+        this.releaseHeld();
+        if (head !== '') socket.write(head, 'latin1');
+        flowing = socket.write(chunk);
+      }
     }
     this.bytesSent += length;
     if (!flowing) this.awaitDrain();
@@ -244,22 +274,29 @@ export class LeanResponse extends ResponseEvents {
       if (this.declaredLength !== undefined && this.bytesSent !== this.declaredLength)
         this.breakFraming(this.bytesSent);
       this.writableEnded = true;
-      socket.write(this.chunked ? '0\r\n\r\n' : '', 'latin1', onFlushed);
+      // Whatever is held leaves with the last bytes, in the same write.
+      const last = this.held + (this.chunked ? '0\r\n\r\n' : '');
+      this.held = '';
+      socket.write(last, onFlushed);
     }
     this.owner.responseEnded(this.closeAfter);
     return this;
   }
 
   cork(): void {
+    this.corks += 1;
     this.owner.socket.cork();
   }
 
   uncork(): void {
+    if (this.corks === 0) return;
+    this.corks -= 1;
+    if (this.corks === 0) this.releaseHeld();
     this.owner.socket.uncork();
   }
 
   get writableCorked(): number {
-    return this.owner.socket.writableCorked;
+    return this.corks;
   }
 
   /** Cuts the connection: for a body that cannot be finished after its head went out. */

@@ -7,6 +7,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBody } from '../http/read-body.js';
+import { writeChunk } from '../http/respond.js';
 import { LeanRequest } from './lean-exchange.js';
 import { LeanHttp1Server } from './lean-http1.js';
 import {
@@ -277,6 +278,25 @@ describe('lean HTTP/1.1 server', () => {
     expect(streamed!.headers['transfer-encoding']).toBe('chunked');
     expect(Buffer.from(streamed!.body, 'latin1').toString()).toBe('data: 1\n\ndata: é\n\ndata: [DONE]\n\n');
     expect(ended).toMatchObject({ status: 200, body: 'whole', headers: { 'content-length': '5' } });
+  });
+
+  it('sends pieces written in one tick (corked) as one framed run, text and bytes in order', async () => {
+    const server = await start({}, async (_req, res) => {
+      res.setHeader('content-type', 'text/event-stream');
+      // writeChunk corks the response until the next tick: these leave together.
+      void writeChunk(res, 'data: 1\n\n');
+      void writeChunk(res, Buffer.from('data: 2\n\n'));
+      void writeChunk(res, 'data: 3\n\n');
+      await writeChunk(res, 'data: é\n\n');
+      await new Promise((resolve) => setImmediate(resolve));
+      await writeChunk(res, 'data: 5\n\n');
+      res.end('data: [DONE]\n\n');
+    });
+    const [streamed] = answersOf(await exchange(server, PLAIN));
+    expect(streamed!.headers['transfer-encoding']).toBe('chunked');
+    expect(Buffer.from(streamed!.body, 'latin1').toString()).toBe(
+      'data: 1\n\ndata: 2\n\ndata: 3\n\ndata: é\n\ndata: 5\n\ndata: [DONE]\n\n',
+    );
   });
 
   it('closes the connection instead of sending a body that does not match its Content-Length', async () => {
