@@ -70,6 +70,8 @@ function headerLines(name: string, value: number | string | readonly string[]): 
   return lines;
 }
 
+const SERVER_OWNED_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding']);
+
 type ResponseEvent = 'close' | 'drain' | 'finish';
 type Listener = () => void;
 
@@ -110,8 +112,8 @@ export class LeanResponse extends ResponseEvents {
   writableEnded = false;
   writableFinished = false;
   destroyed = false;
-  /** Header values by lower-case name, each checked when it was set. */
-  private headers: Record<string, number | string | readonly string[]> = {};
+  /** Header values by lower-case name, each checked when it was set (no prototype, as node:http's). */
+  private headers: Record<string, number | string | readonly string[]> = Object.create(null);
   /** Written in pieces without a Content-Length: each piece is framed as a chunk. */
   private chunked = false;
   private declaredLength: number | undefined = undefined;
@@ -172,7 +174,11 @@ export class LeanResponse extends ResponseEvents {
     checkStatus(status);
     let head = `HTTP/1.1 ${status} ${this.statusMessage ?? STATUS_CODES[status] ?? 'unknown'}\r\n`;
     const headers = this.headers;
-    for (const name in headers) head += headerLines(name, headers[name]!);
+    for (const name in headers) {
+      // Framing and the connection are the server's to state: a route's own would contradict them.
+      if (SERVER_OWNED_HEADERS.has(name)) continue;
+      head += headerLines(name, headers[name]!);
+    }
     const declared = headers['content-length'];
     if (declared !== undefined) {
       this.declaredLength = Number(declared);

@@ -249,10 +249,17 @@ describe('lean HTTP/1.1 server', () => {
       } catch (error) {
         thrown.push(error);
       }
-      res.writeHead(200, { 'content-type': 'text/plain' });
+      // Framing and the connection are the server's: a route's own never reach the wire.
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'transfer-encoding': 'chunked',
+        connection: 'upgrade',
+      });
       res.end('ok');
     });
-    const [answer] = answersOf(await exchange(server, PLAIN));
+    const raw = await exchange(server, PLAIN);
+    expect(raw).not.toMatch(/transfer-encoding|upgrade/i);
+    const [answer] = answersOf(raw);
     expect(thrown).toHaveLength(4);
     expect(answer).toMatchObject({ status: 200, body: 'ok' });
     expect(answer!.headers['set-cookie']).toBeUndefined();
