@@ -4,13 +4,12 @@
 import type { Dispatcher } from 'undici';
 import type { ConverseRequest } from '../../core/index.js';
 import {
+  type AnswerErrorOf,
   answerError,
-  cancellationOf,
+  callForAnswer,
+  callForStream,
   createUpstreamAgent,
-  okText,
   parseJsonText,
-  sendUpstreamBuffered,
-  sendUpstreamStream,
 } from '../http/index.js';
 import type { CallOptions, ModelProvider } from '../spec.js';
 import { PROVIDER_SPEC_VERSION } from '../spec.js';
@@ -62,26 +61,20 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
   if (options.beta && options.beta.length > 0) headers['anthropic-beta'] = options.beta.join(',');
   Object.assign(headers, options.headers);
 
-  const upstreamRequest = (
-    path: string,
-    body: AnthropicMessagesBody,
-    callOptions: CallOptions | undefined,
-  ) => ({
+  const upstreamRequest = (path: string, body: AnthropicMessagesBody) => ({
     url: `${baseUrl}${path}`,
     headers,
     body: JSON.stringify(body),
-    ...cancellationOf(callOptions),
   });
+  const errorOf: AnswerErrorOf = (answer) => answerError(name, answer, anthropicErrorMessage);
 
   /** The whole answer's text, read straight off the connection; a non-2xx answer is thrown as its error. */
   const post = async (
     path: string,
     body: AnthropicMessagesBody,
     callOptions: CallOptions | undefined,
-  ): Promise<string> => {
-    const response = await sendUpstreamBuffered(agent, name, upstreamRequest(path, body, callOptions));
-    return okText(name, response, anthropicErrorMessage);
-  };
+  ): Promise<string> =>
+    (await callForAnswer(agent, name, upstreamRequest(path, body), callOptions, errorOf)).text;
 
   return {
     specVersion: PROVIDER_SPEC_VERSION,
@@ -103,13 +96,14 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
       const startedAt = performance.now();
       const { body, warnings } = buildAnthropicRequest(request, defaultMaxTokens);
       // Chunks straight off the connection into the SSE parser, without a Readable in between.
-      const response = await sendUpstreamStream(
+      const chunks = await callForStream(
         agent,
         name,
-        upstreamRequest('/v1/messages', { ...body, stream: true }, callOptions),
+        upstreamRequest('/v1/messages', { ...body, stream: true }),
+        callOptions,
+        errorOf,
       );
-      if (!response.ok) throw answerError(name, response, anthropicErrorMessage);
-      return convertAnthropicStream(name, response.body, startedAt, warnings);
+      return convertAnthropicStream(name, chunks, startedAt, warnings);
     },
 
     async countTokens(request: ConverseRequest, callOptions?: CallOptions) {

@@ -3,12 +3,12 @@
 
 import type { Dispatcher } from 'undici';
 import {
+  type AnswerErrorOf,
   type BufferedUpstreamResponse,
-  cancellationOf,
+  callForAnswer,
+  callForStream,
   isSuccessStatus,
   sendUpstream,
-  sendUpstreamBuffered,
-  sendUpstreamStream,
   type UpstreamResponse,
 } from '../http/index.js';
 import type { CallOptions } from '../spec.js';
@@ -72,27 +72,14 @@ export function createBedrockHttp(options: BedrockHttpOptions): BedrockHttp {
     new URL(`${base}/model/${encodeURIComponent(call.modelId)}/${call.operation}`);
   const signedCall = (call: BedrockCall) => signed(modelUrl(call), call.body, call.contentType, call.accept);
 
-  async function text(request: Awaited<ReturnType<typeof signed>>, callOptions: CallOptions | undefined) {
-    const response = await sendUpstreamBuffered(agent, provider, {
-      ...request,
-      ...cancellationOf(callOptions),
-    });
-    if (isSuccessStatus(response.status)) return response;
-    throw bedrockAnswerError(provider, response);
-  }
+  const errorOf: AnswerErrorOf = (answer) => bedrockAnswerError(provider, answer);
 
   return {
     async callText(call) {
-      return text(await signedCall(call), call.callOptions);
+      return callForAnswer(agent, provider, await signedCall(call), call.callOptions, errorOf);
     },
     async callStream(call) {
-      const request = await signedCall(call);
-      const response = await sendUpstreamStream(agent, provider, {
-        ...request,
-        ...cancellationOf(call.callOptions),
-      });
-      if (response.ok) return response.body;
-      throw bedrockAnswerError(provider, response);
+      return callForStream(agent, provider, await signedCall(call), call.callOptions, errorOf);
     },
     async call(call) {
       const request = await signedCall(call);
@@ -102,7 +89,7 @@ export function createBedrockHttp(options: BedrockHttpOptions): BedrockHttp {
     },
     async postJson(url, body, callOptions) {
       const request = await signed(url, body, 'application/json', 'application/json');
-      return (await text(request, callOptions)).text;
+      return (await callForAnswer(agent, provider, request, callOptions, errorOf)).text;
     },
   };
 }

@@ -13,12 +13,11 @@ import type {
 } from '../../core/index.js';
 import { LakegateError } from '../../core/index.js';
 import {
-  cancellationOf,
+  type AnswerErrorOf,
+  callForAnswer,
+  callForStream,
   createUpstreamAgent,
-  isSuccessStatus,
   parseJsonText,
-  sendUpstreamBuffered,
-  sendUpstreamStream,
 } from '../http/index.js';
 import { type CallOptions, type ModelProvider, PROVIDER_SPEC_VERSION } from '../spec.js';
 import { buildGeminiRequest, convertSystem } from './build-gemini-request.js';
@@ -69,23 +68,16 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
     ...(options.apiKey === undefined ? {} : { 'x-goog-api-key': options.apiKey }),
   };
 
-  const upstreamRequest = (modelId: string, method: string, body: unknown, callOptions?: CallOptions) => ({
+  const upstreamRequest = (modelId: string, method: string, body: unknown) => ({
     url: `${root}/${modelResource(modelId).split('/').map(encodeURIComponent).join('/')}:${method}`,
     headers,
     body: JSON.stringify(body),
-    ...cancellationOf(callOptions),
   });
+  const errorOf: AnswerErrorOf = (answer) => geminiAnswerError(name, answer);
 
   /** The whole answer's text, read straight off the connection; a non-2xx answer is thrown as its error. */
-  const post = async (modelId: string, method: string, body: unknown, callOptions?: CallOptions) => {
-    const response = await sendUpstreamBuffered(
-      agent,
-      name,
-      upstreamRequest(modelId, method, body, callOptions),
-    );
-    if (!isSuccessStatus(response.status)) throw geminiAnswerError(name, response);
-    return response.text;
-  };
+  const post = async (modelId: string, method: string, body: unknown, callOptions?: CallOptions) =>
+    (await callForAnswer(agent, name, upstreamRequest(modelId, method, body), callOptions, errorOf)).text;
 
   return {
     specVersion: PROVIDER_SPEC_VERSION,
@@ -117,13 +109,14 @@ export function createGeminiProvider(options: GeminiProviderOptions): ModelProvi
       const warnings = new WarningList();
       const body = buildGeminiRequest(request, warnings);
       // Chunks straight off the connection into the SSE parser, without a Readable in between.
-      const response = await sendUpstreamStream(
+      const chunks = await callForStream(
         agent,
         name,
-        upstreamRequest(request.modelId, 'streamGenerateContent?alt=sse', body, callOptions),
+        upstreamRequest(request.modelId, 'streamGenerateContent?alt=sse', body),
+        callOptions,
+        errorOf,
       );
-      if (!response.ok) throw geminiAnswerError(name, response);
-      return geminiStreamEvents(name, response.body, startedAt, warnings.list());
+      return geminiStreamEvents(name, chunks, startedAt, warnings.list());
     },
 
     async embed(request: EmbedRequest, callOptions?: CallOptions): Promise<EmbedResponse> {

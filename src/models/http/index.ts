@@ -1,8 +1,9 @@
+export type { AnswerErrorOf } from './provider-call.js';
+export { callForAnswer, callForStream } from './provider-call.js';
 export { parseRetryAfterMs } from './retry-after.js';
 export type { SseEvent } from './sse.js';
 export { parseSse, parseSseBatches, SseParser } from './sse.js';
 export type { BufferedUpstreamResponse } from './upstream-buffered.js';
-export { sendUpstreamBuffered } from './upstream-buffered.js';
 export type {
   ErrorMessageOf,
   HeaderMap,
@@ -12,10 +13,8 @@ export type {
 } from './upstream-http.js';
 export {
   answerError,
-  cancellationOf,
   createUpstreamAgent,
   isSuccessStatus,
-  okText,
   parseJsonText,
   readBodyBytes,
   readBodyText,
@@ -24,5 +23,3 @@ export {
   upstreamStatusError,
   upstreamTarget,
 } from './upstream-http.js';
-export type { StreamedUpstreamResponse } from './upstream-stream.js';
-export { sendUpstreamStream } from './upstream-stream.js';

@@ -68,16 +68,6 @@ export function answerError(
   return upstreamStatusError(provider, answer.status, answer.headers, answer.text, messageOf);
 }
 
-/** The text of a 2xx answer read whole; any other answer is thrown as its error. */
-export function okText(
-  provider: string,
-  answer: { status: number; headers: HeaderMap; text: string },
-  messageOf: ErrorMessageOf,
-): string {
-  if (isSuccessStatus(answer.status)) return answer.text;
-  throw answerError(provider, answer, messageOf);
-}
-
 export function connectionError(provider: string, error: unknown): LakegateError {
   if (
     error instanceof Error &&

@@ -10,13 +10,12 @@ import type {
   StreamEvent,
 } from '../../core/index.js';
 import {
+  type AnswerErrorOf,
   answerError,
-  cancellationOf,
+  callForAnswer,
+  callForStream,
   createUpstreamAgent,
-  okText,
   parseJsonText,
-  sendUpstreamBuffered,
-  sendUpstreamStream,
 } from '../http/index.js';
 import { type CallOptions, type ModelProvider, PROVIDER_SPEC_VERSION } from '../spec.js';
 import { buildOpenAIChatBody, type ChatBodySettings, type MaxTokensField } from './build-openai-chat-body.js';
@@ -80,14 +79,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     url: `${baseUrl}${path}`,
     headers: headersFor(callOptions),
     body: JSON.stringify(body),
-    ...cancellationOf(callOptions),
   });
+  const errorOf: AnswerErrorOf = (answer) => answerError(name, answer, openAIErrorMessage);
 
   /** The whole answer's text, read straight off the connection; a non-2xx answer is thrown as its error. */
-  const post = async (path: string, body: object, callOptions: CallOptions | undefined): Promise<string> => {
-    const response = await sendUpstreamBuffered(agent, name, upstreamRequest(path, body, callOptions));
-    return okText(name, response, openAIErrorMessage);
-  };
+  const post = async (path: string, body: object, callOptions: CallOptions | undefined): Promise<string> =>
+    (await callForAnswer(agent, name, upstreamRequest(path, body, callOptions), callOptions, errorOf)).text;
 
   return {
     specVersion: PROVIDER_SPEC_VERSION,
@@ -117,9 +114,14 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
       const startedAt = performance.now();
       const { body, warnings } = buildOpenAIChatBody(request, settings, true);
       // Chunks straight off the connection into the SSE parser, without a Readable in between.
-      const response = await sendUpstreamStream(agent, name, upstreamRequest(CHAT_PATH, body, callOptions));
-      if (!response.ok) throw answerError(name, response, openAIErrorMessage);
-      return translateOpenAIStream(name, response.body, startedAt, warnings);
+      const chunks = await callForStream(
+        agent,
+        name,
+        upstreamRequest(CHAT_PATH, body, callOptions),
+        callOptions,
+        errorOf,
+      );
+      return translateOpenAIStream(name, chunks, startedAt, warnings);
     },
 
     async embed(request: EmbedRequest, callOptions?: CallOptions) {
