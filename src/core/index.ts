@@ -1,3 +1,4 @@
+export { CancellationSource } from './cancellation-source.js';
 export type {
   EndpointConfig,
   LakegateConfig,

@@ -2,22 +2,8 @@
 // before or after it fired; after stop() it still follows the client.
 
 import { describe, expect, it } from 'vitest';
+import { CancellationSource } from '../core/index.js';
 import { AttemptCancellation } from './attempt-cancellation.js';
-import type { ClientCancellation } from './router.js';
-
-function fakeClient(): ClientCancellation & { leave(reason: unknown): void } {
-  const listeners: Array<(reason: unknown) => void> = [];
-  const client = {
-    cancelReason: undefined as unknown,
-    onCancel: (listener: (reason: unknown) => void) => listeners.push(listener),
-    signal: new AbortController().signal,
-    leave(reason: unknown) {
-      client.cancelReason = reason;
-      for (const listener of listeners) listener(reason);
-    },
-  };
-  return client;
-}
 
 describe('AttemptCancellation', () => {
   it('times out once, telling listeners and a signal read afterwards', async () => {
@@ -36,21 +22,21 @@ describe('AttemptCancellation', () => {
   });
 
   it('follows the client, also after stop(), and a signal made before fires too', () => {
-    const client = fakeClient();
+    const client = new CancellationSource();
     const attempt = new AttemptCancellation(60_000, { client });
     const call = attempt.callOptions(undefined);
     const signal = call.signal!;
     attempt.stop();
     expect(signal.aborted).toBe(false);
-    client.leave('gone');
+    client.cancel('gone');
     expect(signal.aborted).toBe(true);
     expect(call.cancellation?.reason).toBe('gone');
     expect(attempt.expired).toBe(false);
   });
 
   it('starts cancelled when the client has already gone', () => {
-    const client = fakeClient();
-    client.leave('gone before');
+    const client = new CancellationSource();
+    client.cancel('gone before');
     const attempt = new AttemptCancellation(60_000, { client });
     attempt.stop();
     expect(attempt.reason).toBe('gone before');

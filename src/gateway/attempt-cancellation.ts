@@ -1,8 +1,8 @@
 // The cancellation of one attempt of a routed call: the attempt's timer and the client's leaving, in one
-// object the HTTP adapters follow without an AbortSignal.
+// CancellationSource the HTTP adapters follow without an AbortSignal.
 
-import { LakegateError } from '../core/index.js';
-import type { CallOptions, Cancellation } from '../models/index.js';
+import { CancellationSource, LakegateError } from '../core/index.js';
+import type { CallOptions } from '../models/index.js';
 import type { RouterCallOptions } from './router.js';
 
 /**
@@ -11,47 +11,22 @@ import type { RouterCallOptions } from './router.js';
  * client leaves. Adapters that can follow it directly; an AbortSignal is made only if something reads
  * `signal` (one timer and no signal: this runs on every request).
  */
-export class AttemptCancellation implements Cancellation {
-  reason: unknown = undefined;
+export class AttemptCancellation extends CancellationSource {
   expired = false;
-  private listeners: Array<(reason: unknown) => void> = [];
-  private controller: AbortController | undefined;
   private readonly handle: NodeJS.Timeout;
 
   constructor(
     private readonly ms: number,
     options: RouterCallOptions,
   ) {
+    super();
     const { client, signal: parent } = options;
     if (client) {
-      if (client.cancelReason !== undefined) this.cancel(client.cancelReason);
+      if (client.reason !== undefined) this.cancel(client.reason);
       else client.onCancel((reason) => this.cancel(reason));
     } else if (parent?.aborted) this.cancel(parent.reason);
     else parent?.addEventListener('abort', () => this.cancel(parent.reason), { once: true });
     this.handle = setTimeout(expire, Math.max(0, ms), this);
-  }
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.reason !== undefined) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  onCancel(listener: (reason: unknown) => void): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const at = this.listeners.indexOf(listener);
-      if (at !== -1) this.listeners.splice(at, 1);
-    };
-  }
-
-  cancel(reason: unknown): void {
-    if (this.reason !== undefined) return;
-    this.reason = reason ?? new LakegateError('REQUEST_CANCELLED', 'The request was cancelled.');
-    this.controller?.abort(this.reason);
-    for (const listener of this.listeners.splice(0)) listener(this.reason);
   }
 
   timedOut(): void {

@@ -40,9 +40,9 @@ export type ConverseInput = Omit<ConverseRequest, 'modelId'>;
  */
 export interface ClientCancellation {
   /** The reason once the client has gone; undefined while it is there. */
-  readonly cancelReason: unknown;
+  readonly reason: unknown;
   /** Calls `listener` with the reason when the client goes (not if it has gone already). */
-  onCancel(listener: (reason: unknown) => void): void;
+  onCancel(listener: (reason: unknown) => void): unknown;
   /** The same as an AbortSignal, for the rare waits that need one (backoff between retries). */
   readonly signal: AbortSignal;
 }
@@ -309,12 +309,12 @@ function unsupported(ref: ModelRef, what: string): LakegateError {
 
 /** Whether the client has gone, followed through `client` when given, else through `signal`. */
 export function clientLeft(options: RouterCallOptions): boolean {
-  return options.client ? options.client.cancelReason !== undefined : options.signal?.aborted === true;
+  return options.client ? options.client.reason !== undefined : options.signal?.aborted === true;
 }
 
 function cancelled(options: RouterCallOptions): LakegateError {
   return new LakegateError('REQUEST_CANCELLED', 'The request was cancelled by the client.', {
-    cause: options.client ? options.client.cancelReason : options.signal?.reason,
+    cause: options.client ? options.client.reason : options.signal?.reason,
   });
 }
 

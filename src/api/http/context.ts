@@ -24,7 +24,7 @@ export interface RequestContext {
 
 /** Whether the client has gone, read without making the AbortSignal when the pipeline can say. */
 export function clientGone(ctx: RequestContext): boolean {
-  return ctx.cancellation ? ctx.cancellation.cancelReason !== undefined : ctx.signal.aborted;
+  return ctx.cancellation ? ctx.cancellation.reason !== undefined : ctx.signal.aborted;
 }
 
 export function header(ctx: RequestContext, name: string): string | undefined {

@@ -4,9 +4,8 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../catalog/index.js';
-import { LakegateError } from '../../core/index.js';
+import { CancellationSource, LakegateError } from '../../core/index.js';
 import type { AnyRequest, AnyResponse } from '../server/listen.js';
-import { ClientGone } from './client-gone.js';
 import type { RequestContext } from './context.js';
 
 export class PipelineContext implements RequestContext {
@@ -19,7 +18,8 @@ export class PipelineContext implements RequestContext {
   private readonly url: string;
   private readonly question: number;
   private parsedQuery: URLSearchParams | undefined = undefined;
-  readonly cancellation = new ClientGone();
+  /** The client's leaving, followed by the model call without an AbortSignal (see CancellationSource). */
+  readonly cancellation = new CancellationSource();
 
   constructor(
     readonly req: AnyRequest,
