@@ -21,6 +21,8 @@ export interface ExchangeOwner {
   readonly socket: Socket;
   /** The response has ended: its last bytes are queued on the socket. */
   responseEnded(closeAfter: boolean): void;
+  /** The head's last lines for a connection kept open: Connection and Keep-Alive (its idle time). */
+  readonly keepAliveLines: string;
 }
 
 export class LeanRequest {
@@ -182,9 +184,7 @@ export class LeanResponse extends ResponseEvents {
       head += 'transfer-encoding: chunked\r\n';
     }
     if (headers.date === undefined) head += `date: ${httpDate()}\r\n`;
-    head += this.closeAfter
-      ? 'connection: close\r\n\r\n'
-      : 'connection: keep-alive\r\nkeep-alive: timeout=65\r\n\r\n';
+    head += this.closeAfter ? 'connection: close\r\n\r\n' : this.owner.keepAliveLines;
     this.headersSent = true;
     return head;
   }

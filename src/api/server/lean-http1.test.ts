@@ -217,6 +217,8 @@ describe('lean HTTP/1.1 server', () => {
     expect(answers.map((a) => JSON.parse(a.body).url)).toEqual(['/1', '/2', '/3']);
     expect(answers.map((a) => a.headers['x-served-by'])).toEqual(['lean', 'lean', 'lean']);
     expect(answers.map((a) => a.headers.connection)).toEqual(['keep-alive', 'keep-alive', 'close']);
+    // The idle time announced is the one the server keeps (node:http's 65 s).
+    expect(answers[0]!.headers['keep-alive']).toBe('timeout=65');
   });
 
   it('hands a connection to node:http mid-way, after the requests it served', async () => {

@@ -37,7 +37,13 @@ export class LeanHttp1Server {
   private readonly connections = new Set<LeanConnection>();
   private sweeper: NodeJS.Timeout | undefined = undefined;
 
-  constructor(readonly options: LeanHttp1Options) {}
+  /** The head's last lines for a kept connection, announcing the idle time the sweeper enforces. */
+  readonly keepAliveLines: string;
+
+  constructor(readonly options: LeanHttp1Options) {
+    const seconds = Math.floor(options.keepAliveMs / 1000);
+    this.keepAliveLines = `connection: keep-alive\r\nkeep-alive: timeout=${seconds}\r\n\r\n`;
+  }
 
   /** Serves a new connection whose first bytes (`head`) were already read to tell HTTP/1.1 from HTTP/2. */
   accept(socket: Socket, head: Buffer): void {
@@ -77,6 +83,7 @@ class LeanConnection implements ExchangeOwner {
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onClose = () => this.closed();
   private readonly advanceLater = () => this.advance();
+  readonly keepAliveLines: string;
 
   constructor(
     readonly socket: Socket,
@@ -84,6 +91,7 @@ class LeanConnection implements ExchangeOwner {
   ) {
     socket.on('data', this.onData);
     socket.on('close', this.onClose);
+    this.keepAliveLines = server.keepAliveLines;
   }
 
   receive(chunk: Buffer): void {
