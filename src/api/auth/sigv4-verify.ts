@@ -2,7 +2,8 @@
 // request by default) can authenticate with a Lakegate key: access key id = key id, secret access key =
 // secret. The canonical request is rebuilt from the headers the client says it signed.
 
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../../core/index.js';
 
 export interface SigV4Authorization {
   accessKeyId: string;
@@ -132,7 +133,7 @@ export function verifySigV4(
     return { ok: false, reason: 'the host header must be signed' };
   }
 
-  const bodyHash = createHash('sha256').update(request.body).digest('hex');
+  const bodyHash = sha256(request.body, 'hex');
   const declaredHash = headerValue(request.headers, 'x-amz-content-sha256');
   if (declaredHash !== undefined && declaredHash !== bodyHash) {
     return { ok: false, reason: 'x-amz-content-sha256 does not match the body' };
@@ -153,12 +154,7 @@ export function verifySigV4(
     bodyHash,
   ].join('\n');
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
-  const stringToSign = [
-    'AWS4-HMAC-SHA256',
-    amzDate,
-    scope,
-    createHash('sha256').update(canonicalRequest, 'utf8').digest('hex'),
-  ].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest, 'hex')].join('\n');
   const signingKey = hmac(
     hmac(hmac(hmac(`AWS4${secretAccessKey}`, auth.date), auth.region), auth.service),
     'aws4_request',

@@ -1,14 +1,13 @@
 // Names and shapes around the rewrite: a table name completed with the request's defaults, a table's
 // declared columns, the physical tables a rewritten statement may read, and the statement hash audit keeps.
 
-import { createHash } from 'node:crypto';
 import type { Securable } from '../../catalog/index.js';
-import { type LakegateError, validationError } from '../../core/index.js';
+import { type LakegateError, sha256, validationError } from '../../core/index.js';
 import { forEachNode, isNode, type TreeNode } from './sql-tree.js';
 
 /** sha256 of a statement, for audit records that must not hold the statement itself. */
 export function statementHash(sql: string): string {
-  return createHash('sha256').update(sql).digest('hex');
+  return sha256(sql, 'hex');
 }
 
 /** A table name as written, completed with the request's default catalog and schema, lower-case. */

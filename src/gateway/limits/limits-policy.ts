@@ -2,8 +2,7 @@
 // concurrency` turned into flat rules with a stable id each, names normalised the way the catalog
 // normalises principal names (lower case). Periods are in ms here so that tests can use short ones.
 
-import { createHash } from 'node:crypto';
-import { type LakegateConfig, LakegateError } from '../../core/index.js';
+import { type LakegateConfig, LakegateError, sha256 } from '../../core/index.js';
 import { fitsIntegerMath } from './leaky-bucket.js';
 
 type LimitsSection = NonNullable<LakegateConfig['limits']>;
@@ -219,7 +218,7 @@ function dedupe<I extends RuleScope & { name?: string | undefined }, R extends {
         input.endpoint ?? '',
         ...identity(input),
       ];
-      const base = `${prefix}${createHash('sha256').update(JSON.stringify(scope)).digest('hex').slice(0, 12)}`;
+      const base = `${prefix}${sha256(JSON.stringify(scope), 'hex').slice(0, 12)}`;
       if (byId.get(base)?.content === content) continue;
       id = base;
       for (let n = 2; byId.has(id); n++) id = `${base}-${n}`;

@@ -10,11 +10,10 @@
 // with deterministic ids, so nothing is duplicated; `touched` from 1 tells it which stale ids to delete,
 // so nothing is orphaned. Committed files are skipped, so nothing committed is lost or redone.
 
-import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, open, readFile, rename, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isRecord, safeParseJson } from '../../core/index.js';
+import { isRecord, safeParseJson, sha256 } from '../../core/index.js';
 
 export interface CommittedFile {
   path: string;
@@ -41,7 +40,7 @@ type LedgerLine =
 
 /** The file's id in chunk ids: stable for a path, short, and safe in any id. */
 export function fileIdOf(path: string): string {
-  return `f${createHash('sha256').update(path).digest('hex').slice(0, 24)}`;
+  return `f${sha256(path, 'hex').slice(0, 24)}`;
 }
 
 export function chunkIdOf(fileId: string, index: number): string {

@@ -8,9 +8,8 @@
 // embedding model, and every file read is audited under the owner's name. Callers are checked again at
 // query time (QUERY on the knowledge base and READ VOLUME on the volume).
 
-import { createHash } from 'node:crypto';
 import type { Actor } from '../../catalog/index.js';
-import { LakegateError } from '../../core/index.js';
+import { LakegateError, sha256 } from '../../core/index.js';
 import type { VolumeEntry, VolumeFiles } from '../../data/index.js';
 import { chunkDocument, documentFormatOf, parseDocument, parseSidecarMetadata } from '../documents/index.js';
 import type { VectorEngine } from '../engine/vector-engine.js';
@@ -80,10 +79,6 @@ async function readAll(volumes: VolumeFiles, owner: Actor, path: string): Promis
   const parts: Buffer[] = [];
   for await (const part of file.stream()) parts.push(Buffer.from(part as Uint8Array));
   return Buffer.concat(parts);
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Documents and their sidecars under the source folder, in name order. */
@@ -177,7 +172,7 @@ export async function runIngestion(run: IngestionRun, stats: IngestionStatistics
       progress();
       continue;
     }
-    const hash = `${sha256(bytes)}:${sidecarBytes ? sha256(sidecarBytes) : ''}`;
+    const hash = `${sha256(bytes, 'hex')}:${sidecarBytes ? sha256(sidecarBytes, 'hex') : ''}`;
     if (previous?.committed?.sha256 === hash) {
       stats.unchanged += 1;
       progress();
