@@ -4,13 +4,14 @@
 // A class rather than an object of closures: one is made per request, and its methods are shared.
 
 import type { Actor } from '../catalog/index.js';
-import { copyData, LakegateError, type RerankRequest, type StreamEvent } from '../core/index.js';
+import { LakegateError, type RerankRequest, type StreamEvent } from '../core/index.js';
 import {
   type AttemptedModel,
   answerOfHit,
   type CachedAnswer,
   type ClientCancellation,
   type ConverseInput,
+  cachedAnswerOf,
   converseCacheKey,
   type EmbedInput,
   estimateEmbedTokens,
@@ -173,13 +174,8 @@ class GovernedRouter implements AttemptedModel {
       if (cache) this.ctx.res?.setHeader(CACHE_HEADER, 'miss');
       const result = await this.services.router.converse(modelId, input, this.options);
       if (key && isCacheable(result.response)) {
-        // A private copy: the surfaces may change the response they were given.
-        const answer = {
-          response: copyData(result.response),
-          servedBy: result.servedBy,
-          ref: this.ref,
-        };
-        cache?.set(key, answer);
+        // The cache's own copy: the surfaces may change the response they were given.
+        cache?.set(key, cachedAnswerOf(result.response, result.servedBy, this.ref));
       }
       if (record) this.meter?.succeeded(record, result.servedBy, this.ref, result.response.usage);
       if (logged) this.logPayloads(record, input, { kind: 'converse', response: result.response });

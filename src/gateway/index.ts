@@ -2,6 +2,7 @@ export { backoffDelayMs } from './backoff.js';
 export type { CachedAnswer, ResponseCacheOptions } from './cache/index.js';
 export {
   answerOfHit,
+  cachedAnswerOf,
   converseCacheKey,
   EndpointCaches,
   isCacheable,

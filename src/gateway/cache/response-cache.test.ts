@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConverseResponse } from '../../core/index.js';
 import type { ConverseInput } from '../router.js';
-import { answerOfHit, EndpointCaches, isCacheable } from './endpoint-caches.js';
+import { answerOfHit, cachedAnswerOf, EndpointCaches, isCacheable } from './endpoint-caches.js';
 import { converseCacheKey, stableSerialise } from './request-key.js';
 import { ResponseCache } from './response-cache.js';
 
@@ -93,7 +93,7 @@ describe('EndpointCaches', () => {
   });
 
   it('answers a hit with a private copy and no upstream usage', () => {
-    const cached = { response, servedBy: { endpoint: 'cached', model: 'p/m', attempts: 2 }, ref: undefined };
+    const cached = cachedAnswerOf(response, { endpoint: 'cached', model: 'p/m', attempts: 2 }, undefined);
     const hit = answerOfHit(cached);
     expect(hit.response.usage).toEqual({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
     expect(hit.servedBy).toEqual({ endpoint: 'cached', model: 'p/m', attempts: 0 });
@@ -101,6 +101,38 @@ describe('EndpointCaches', () => {
     if (first?.type === 'text') first.text = 'changed';
     expect(answerOfHit(cached).response.output.message.content[0]).toEqual({ type: 'text', text: 'answer' });
     expect(response.usage.inputTokens).toBe(5);
+  });
+
+  it('keeps its own copy: changing the response after it was cached changes no later hit', () => {
+    const original: ConverseResponse = structuredClone(response);
+    const cached = cachedAnswerOf(original, { endpoint: 'cached', model: 'p/m', attempts: 1 }, undefined);
+    original.output.message.content.push({ type: 'text', text: 'added by a surface' });
+    original.stopReason = 'max_tokens';
+    const hit = answerOfHit(cached).response;
+    expect(hit.output).toEqual(response.output);
+    expect(hit.stopReason).toBe('end_turn');
+  });
+
+  it('keeps plain answers as JSON text, and answers with bytes as a tree that still holds the bytes', () => {
+    const servedBy = { endpoint: 'cached', model: 'p/m', attempts: 1 };
+    expect(cachedAnswerOf(response, servedBy, undefined).response).toEqual({
+      json: JSON.stringify(response),
+    });
+    // An absent optional field is no reason to keep a tree.
+    const withUndefined: ConverseResponse = { ...response, metrics: undefined as never };
+    expect('json' in cachedAnswerOf(withUndefined, servedBy, undefined).response).toBe(true);
+
+    const bytes = new Uint8Array([137, 80, 78, 71]);
+    const withImage: ConverseResponse = structuredClone(response);
+    withImage.output.message.content.push({ type: 'image', format: 'png', bytes });
+    const cached = cachedAnswerOf(withImage, servedBy, undefined);
+    expect('tree' in cached.response).toBe(true);
+    bytes[0] = 0;
+    const image = answerOfHit(cached).response.output.message.content[1];
+    expect(image?.type === 'image' && image.bytes).toEqual(new Uint8Array([137, 80, 78, 71]));
+    // A number JSON cannot carry keeps the tree too.
+    const odd = { ...response, metrics: { latencyMs: Number.NaN } };
+    expect('tree' in cachedAnswerOf(odd, servedBy, undefined).response).toBe(true);
   });
 
   it('caches finished answers only', () => {
