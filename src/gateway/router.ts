@@ -341,10 +341,12 @@ async function startedStream<T>(stream: AsyncIterable<T>): Promise<AsyncIterable
     [Symbol.asyncIterator]() {
       let replayed = false;
       return {
-        next: async () => {
+        // Not async: the source's own promise is handed on as it is, where an async function would wrap
+        // it in another one (and three more microtask turns) for every event of the stream.
+        next: () => {
           if (!replayed) {
             replayed = true;
-            return first;
+            return Promise.resolve(first);
           }
           return iterator.next();
         },

@@ -39,7 +39,8 @@ async function writeEventStream(
   try {
     for await (const frame of frames) {
       if (clientGone(ctx)) break;
-      await writeChunk(res, frame);
+      const full = writeChunk(res, frame);
+      if (full) await full;
     }
   } catch (thrown) {
     // Past the first byte the status is already 200: the error travels in-band, as Bedrock sends it.

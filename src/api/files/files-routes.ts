@@ -90,7 +90,8 @@ async function sendFile(ctx: RequestContext, services: ApiServices, headOnly: bo
     // is not a Node stream on every server (the lean HTTP/1.1 server's is not).
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (res.destroyed) break;
-      await writeChunk(res, chunk);
+      const full = writeChunk(res, chunk);
+      if (full) await full;
     }
     res.end();
   } catch {

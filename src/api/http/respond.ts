@@ -27,18 +27,21 @@ function uncork(res: ServerResponse): void {
 }
 
 /**
- * Writes a chunk and resolves when the socket can take more, so a slow client slows its stream down.
+ * Writes a chunk; when the client's buffer is full, returns a promise that resolves once it can take
+ * more, so a slow client slows its stream down. Otherwise — nearly always — it returns undefined and the
+ * caller goes on without an await (`const full = writeChunk(...); if (full) await full;`): a stream
+ * writes a dozen chunks per call, and a resolved promise per chunk was a cost of its own.
  * Chunks written in the same tick leave together: a provider's events arrive several to a network read
  * and were sent one system call each. The cork is pulled on the next tick, before any I/O, so no
  * event waits. (HTTP/1.1 only: an HTTP/2 response has no cork.)
  */
-export function writeChunk(res: AnyResponse, chunk: string | Uint8Array): Promise<void> {
+export function writeChunk(res: AnyResponse, chunk: string | Uint8Array): Promise<void> | undefined {
   const h1 = res as ServerResponse;
   if (typeof h1.cork === 'function' && h1.writableCorked === 0) {
     h1.cork();
     process.nextTick(uncork, h1);
   }
-  if ((res as { write(chunk: string | Uint8Array): boolean }).write(chunk)) return Promise.resolve();
+  if ((res as { write(chunk: string | Uint8Array): boolean }).write(chunk)) return undefined;
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

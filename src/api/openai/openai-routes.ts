@@ -46,7 +46,9 @@ async function writeSse(
     for await (const event of stream) {
       if (clientGone(ctx)) break;
       const json = encoder.encodeJson(event);
-      if (json) await writeChunk(res, `data: ${json}\n\n`);
+      if (!json) continue;
+      const full = writeChunk(res, `data: ${json}\n\n`);
+      if (full) await full;
     }
     await writeChunk(res, 'data: [DONE]\n\n');
   } catch (thrown) {
