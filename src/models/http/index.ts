@@ -2,7 +2,7 @@ export type { AnswerErrorOf } from './provider-call.js';
 export { callForAnswer, callForStream } from './provider-call.js';
 export { parseRetryAfterMs } from './retry-after.js';
 export type { SseEvent } from './sse.js';
-export { parseSse, parseSseBatches, SseParser } from './sse.js';
+export { parseSse, SseParser } from './sse.js';
 export type { BufferedUpstreamResponse } from './upstream-buffered.js';
 export type {
   ErrorMessageOf,

@@ -84,20 +84,11 @@ export class SseParser {
   }
 }
 
-/** The events of an SSE body, a batch per network read (one await per read rather than per event). */
-export async function* parseSseBatches(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent[]> {
-  const parser = new SseParser();
-  for await (const chunk of body) {
-    const events = parser.push(chunk);
-    if (events.length > 0) yield events;
-  }
-  const last = parser.end();
-  if (last.length > 0) yield last;
-}
-
 /** Parses an SSE byte stream (text/event-stream) into events, per the WHATWG rules adapters rely on. */
 export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
-  for await (const events of parseSseBatches(body)) {
-    for (const event of events) yield event;
+  const parser = new SseParser();
+  for await (const chunk of body) {
+    for (const event of parser.push(chunk)) yield event;
   }
+  for (const event of parser.end()) yield event;
 }

@@ -252,6 +252,29 @@ describe('OpenAI converseStream', () => {
     expect(error).toMatchObject({ code: 'MODEL_UPSTREAM_BAD_RESPONSE' });
   });
 
+  it('hands out the events before a broken one in the same network read, then the error', async () => {
+    server.enqueue({
+      headers: SSE,
+      chunks: ['data: {"choices":[{"index":0,"delta":{"content":"Hi"}}]}\n\ndata: {oops\n\n'],
+    });
+    const { items, error } = await collectUntilError(await provider.converseStream(ask));
+    expect(items.map((e) => e.type)).toEqual(['messageStart', 'contentBlockStart', 'textDelta']);
+    expect(error).toMatchObject({ code: 'MODEL_UPSTREAM_BAD_RESPONSE' });
+  });
+
+  it('lets the rest of the answer go when the reader stops early, and serves the next call', async () => {
+    const chunks = await chunksOf('stream-text.chunks.txt', 60);
+    server.enqueue({ headers: SSE, chunks: [chunks[0] ?? '', 300, ...chunks.slice(1)] });
+    const iterator = (await provider.converseStream(ask))[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toEqual({ type: 'messageStart', role: 'assistant' });
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+
+    server.enqueue({ headers: SSE, chunks: await chunksOf('stream-text.chunks.txt') });
+    const events = await collect(await provider.converseStream(ask));
+    expect(events.map((e) => e.type).slice(-2)).toEqual(['messageStop', 'metadata']);
+  });
+
   it('maps an error event inside the stream to the matching retryable LakegateError', async () => {
     const cases = [
       [

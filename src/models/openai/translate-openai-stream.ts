@@ -9,7 +9,7 @@ import {
   type Usage,
   type Warning,
 } from '../../core/index.js';
-import { parseSseBatches, streamReadError } from '../http/index.js';
+import { type SseEvent, SseParser, streamReadError } from '../http/index.js';
 import { isCommonChatCompletionChunk } from './fast-openai-shapes.js';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.js';
 import { mapOpenAIUsage } from './map-openai-usage.js';
@@ -139,47 +139,149 @@ class OpenAIStreamState {
   }
 }
 
-export async function* translateOpenAIStream(
+const DONE: IteratorResult<StreamEvent> = { done: true, value: undefined };
+
+/**
+ * The translation, written out as an async iterator rather than an async generator: a generator costs
+ * several promises and microtask turns for every event it yields and every read it awaits (a streamed
+ * answer is a dozen events over as many network reads); this costs one promise per event handed out and
+ * one per read. Events are translated a network read at a time, synchronously, into a queue.
+ */
+class OpenAIStreamTranslation implements AsyncIterableIterator<StreamEvent> {
+  private readonly state: OpenAIStreamState;
+  private readonly sse = new SseParser();
+  /** The body's iterator, asked for on the first read. */
+  private body: AsyncIterator<Uint8Array> | undefined;
+  /** Events translated and not yet handed out, from `head` on. */
+  private queue: StreamEvent[] = [{ type: 'messageStart', role: 'assistant' }];
+  private head = 0;
+  /**
+   * [DONE] has come. The body is still read to its end, untranslated: stopping early would destroy the
+   * response and with it a keep-alive connection to the provider that could serve the next call.
+   */
+  private sawDone = false;
+  /** The body has ended, or the stream failed or was closed: nothing more is read. */
+  private finished = false;
+  /** What broke the stream, thrown once the events translated before it have been handed out. */
+  private failure: { error: unknown } | undefined;
+
+  constructor(
+    private readonly provider: string,
+    private readonly source: AsyncIterable<Uint8Array>,
+    private readonly startedAt: number,
+    /** Settings the request could not carry, reported on the closing metadata event. */
+    warnings: Warning[],
+  ) {
+    this.state = new OpenAIStreamState(provider, [...warnings]);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<StreamEvent>> {
+    if (this.head < this.queue.length) return Promise.resolve(this.take());
+    if (this.failure !== undefined) {
+      const { error } = this.failure;
+      this.failure = undefined;
+      return Promise.reject(streamReadError(this.provider, error));
+    }
+    if (this.finished) return Promise.resolve(DONE);
+    this.body ??= this.source[Symbol.asyncIterator]();
+    let read: Promise<IteratorResult<Uint8Array>>;
+    try {
+      read = this.body.next();
+    } catch (error) {
+      return this.failed(error);
+    }
+    return read.then(this.translateRead, this.failed);
+  }
+
+  /** The consumer stopped reading: the rest of the answer is not wanted, so the body is let go. */
+  return(): Promise<IteratorResult<StreamEvent>> {
+    if (this.finished) return Promise.resolve(DONE);
+    this.stop();
+    this.body ??= this.source[Symbol.asyncIterator]();
+    const closing = this.body.return?.();
+    return closing ? closing.then(() => DONE) : Promise.resolve(DONE);
+  }
+
+  private readonly translateRead = (
+    read: IteratorResult<Uint8Array>,
+  ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+    this.queue = [];
+    this.head = 0;
+    try {
+      if (!read.done) {
+        this.translate(this.sse.push(read.value));
+      } else {
+        this.finished = true;
+        this.translate(this.sse.end());
+        // Without [DONE] a finish reason still marks a complete answer (some servers end there); without
+        // either, the connection closed cleanly in the middle of the answer.
+        if (!this.sawDone && this.state.finishReason === undefined)
+          throw this.state.badStream('it ended before the answer was complete');
+        for (const out of this.state.finish(Math.round(performance.now() - this.startedAt)))
+          this.queue.push(out);
+      }
+    } catch (error) {
+      // The events before the fault are still handed out, then the error, as a generator would.
+      this.failure = { error };
+      if (!this.finished) {
+        this.finished = true;
+        // A broken event: the rest of the body is not read.
+        void this.body?.return?.()?.catch(() => undefined);
+      }
+    }
+    // Handed out from here when it can be: returning next()'s promise would be adopted, a turn more.
+    return this.head < this.queue.length ? this.take() : this.next();
+  };
+
+  private take(): IteratorResult<StreamEvent> {
+    return { done: false, value: this.queue[this.head++] as StreamEvent };
+  }
+
+  private translate(events: SseEvent[]): void {
+    for (const event of events) {
+      if (this.sawDone) continue;
+      if (event.data === '[DONE]') {
+        this.sawDone = true;
+        continue;
+      }
+      const json = safeParseJson(event.data);
+      if (!json.ok) throw this.state.badStream(`an event is not JSON (${json.error})`);
+      let chunk: ChatCompletionChunk;
+      if (isCommonChatCompletionChunk(json.value)) chunk = json.value;
+      else {
+        const parsed = chatCompletionChunkSchema.safeParse(json.value);
+        if (!parsed.success) throw this.state.badStream('an event is not a chat completion chunk');
+        chunk = parsed.data;
+      }
+      // The state's sync generators are walked with for...of, not spread: no array per chunk.
+      for (const out of this.state.push(chunk)) this.queue.push(out);
+    }
+  }
+
+  private readonly failed = (error: unknown): Promise<never> => {
+    this.stop();
+    return Promise.reject(streamReadError(this.provider, error));
+  };
+
+  private stop(): void {
+    this.finished = true;
+    this.failure = undefined;
+    this.queue = [];
+    this.head = 0;
+  }
+}
+
+/** The canonical events of a chat completion stream (SSE of chat.completion.chunk), read once. */
+export function translateOpenAIStream(
   provider: string,
   body: AsyncIterable<Uint8Array>,
   startedAt: number,
   /** Settings the request could not carry, reported on the closing metadata event. */
   warnings: Warning[],
-): AsyncGenerator<StreamEvent> {
-  const state = new OpenAIStreamState(provider, [...warnings]);
-  yield { type: 'messageStart', role: 'assistant' };
-  let done = false;
-  // Events come a network read at a time and are translated synchronously; the sync generators of
-  // the state are walked with for...of, since `yield*` of a sync generator inside an async one wraps
-  // it in an async iterator per call (a cost per chunk that showed in profiles).
-  try {
-    for await (const events of parseSseBatches(body)) {
-      for (const event of events) {
-        // Read on after [DONE] to the end of the body: breaking out would destroy the response and with
-        // it a keep-alive connection to the provider that could have served the next call.
-        if (done) continue;
-        if (event.data === '[DONE]') {
-          done = true;
-          continue;
-        }
-        const json = safeParseJson(event.data);
-        if (!json.ok) throw state.badStream(`an event is not JSON (${json.error})`);
-        let chunk: ChatCompletionChunk;
-        if (isCommonChatCompletionChunk(json.value)) chunk = json.value;
-        else {
-          const parsed = chatCompletionChunkSchema.safeParse(json.value);
-          if (!parsed.success) throw state.badStream('an event is not a chat completion chunk');
-          chunk = parsed.data;
-        }
-        for (const out of state.push(chunk)) yield out;
-      }
-    }
-  } catch (error) {
-    throw streamReadError(provider, error);
-  }
-  // Without [DONE] a finish reason still marks a complete answer (some servers end there); without
-  // either, the connection closed cleanly in the middle of the answer.
-  if (!done && state.finishReason === undefined)
-    throw state.badStream('it ended before the answer was complete');
-  for (const out of state.finish(Math.round(performance.now() - startedAt))) yield out;
+): AsyncIterableIterator<StreamEvent> {
+  return new OpenAIStreamTranslation(provider, body, startedAt, warnings);
 }
