@@ -47,7 +47,16 @@ export class GenerationClock {
     this.local++;
   }
 
+  /**
+   * The generation when it is known without a query (this process is the only writer), else undefined.
+   * Callers on the request path write `clock.known ?? (await clock.current())`: no promise when none is
+   * needed.
+   */
+  get known(): number | undefined {
+    return this.shared ? undefined : this.local;
+  }
+
   async current(): Promise<number> {
-    return this.shared ? readGeneration(this.db) : this.local;
+    return this.known ?? readGeneration(this.db);
   }
 }

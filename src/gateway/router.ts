@@ -167,7 +167,9 @@ export class ModelRouter {
     return provider;
   }
 
-  async converse(
+  // The calls that are one `run` are not async: run's promise is handed on as it is, where an async
+  // method would wrap it in another (and more microtask turns) on every model call.
+  converse(
     modelId: string,
     input: ConverseInput,
     options: RouterCallOptions = {},
@@ -189,7 +191,7 @@ export class ModelRouter {
     return { stream: response, servedBy };
   }
 
-  async embed(
+  embed(
     modelId: string,
     input: EmbedInput,
     options: RouterCallOptions = {},
@@ -200,7 +202,7 @@ export class ModelRouter {
     });
   }
 
-  async rerank(
+  rerank(
     modelId: string,
     input: Omit<RerankRequest, 'modelId'>,
     options: RouterCallOptions = {},
@@ -211,7 +213,7 @@ export class ModelRouter {
     });
   }
 
-  async countTokens(
+  countTokens(
     modelId: string,
     input: ConverseInput,
     options: RouterCallOptions = {},
@@ -222,7 +224,7 @@ export class ModelRouter {
     });
   }
 
-  async invokeNative(
+  invokeNative(
     modelId: string,
     request: Omit<NativeInvokeRequest, 'modelId'>,
     options: RouterCallOptions = {},

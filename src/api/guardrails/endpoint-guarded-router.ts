@@ -30,13 +30,24 @@ export class EndpointGuardedRouter extends ModelRouter {
     return { endpoint, model: 'guardrail', attempts: 0 };
   }
 
-  override async converse(
+  // Not async where no guardrail is attached: the router's own promise is handed on, where an async
+  // method would wrap it in another (and more microtask turns) on every model call.
+  override converse(
     modelId: string,
     input: ConverseInput,
     options: RouterCallOptions = {},
   ): Promise<{ response: ConverseResponse; servedBy: ServedBy }> {
     const attached = this.attached.get(modelId);
     if (!attached) return super.converse(modelId, input, options);
+    return this.guardedConverse(modelId, input, options, attached);
+  }
+
+  private async guardedConverse(
+    modelId: string,
+    input: ConverseInput,
+    options: RouterCallOptions,
+    attached: AttachedGuardrail,
+  ): Promise<{ response: ConverseResponse; servedBy: ServedBy }> {
     const guard = await ConverseGuard.forEndpoint(
       this.guardrails(),
       modelId,
@@ -51,13 +62,22 @@ export class EndpointGuardedRouter extends ModelRouter {
     return attached.output ? { ...called, response: await guard.checkOutput(called.response) } : called;
   }
 
-  override async converseStream(
+  override converseStream(
     modelId: string,
     input: ConverseInput,
     options: RouterCallOptions = {},
   ): Promise<{ stream: AsyncIterable<StreamEvent>; servedBy: ServedBy }> {
     const attached = this.attached.get(modelId);
     if (!attached) return super.converseStream(modelId, input, options);
+    return this.guardedConverseStream(modelId, input, options, attached);
+  }
+
+  private async guardedConverseStream(
+    modelId: string,
+    input: ConverseInput,
+    options: RouterCallOptions,
+    attached: AttachedGuardrail,
+  ): Promise<{ stream: AsyncIterable<StreamEvent>; servedBy: ServedBy }> {
     const guard = await ConverseGuard.forEndpoint(
       this.guardrails(),
       modelId,

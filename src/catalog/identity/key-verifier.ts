@@ -30,7 +30,7 @@ export class CachedKeyVerifier {
   ) {}
 
   private async keyRecord(keyId: string, generation?: number): Promise<KeyRecord | undefined> {
-    generation ??= await this.clock.current();
+    generation ??= this.clock.known ?? (await this.clock.current());
     this.keys.sync(generation);
     const cached = this.keys.get(keyId);
     if (cached !== undefined) return cached ?? undefined;
@@ -42,7 +42,7 @@ export class CachedKeyVerifier {
 
   /** The actor of a whole `<key id>.<secret>` token, or undefined for anything not live and exact. */
   async verifyBearer(token: string, now: number = Date.now()): Promise<Actor | undefined> {
-    const generation = await this.clock.current();
+    const generation = this.clock.known ?? (await this.clock.current());
     this.verified.sync(generation);
     const known = this.verified.get(token);
     if (known !== undefined) return isLive(known, now) ? { ...known.actor } : undefined;
