@@ -26,10 +26,16 @@ const countTokensWire = z.object({
   ]),
 });
 
-async function writeEventStream(
+/**
+ * Writes an event stream: each item of `items` as the frame `frameOf` makes of it (none when it gives
+ * undefined). The mapping is a plain function rather than an async generator between the source and
+ * this loop, which cost promises and microtask turns for every event.
+ */
+async function writeEventStream<T>(
   ctx: RequestContext,
   headers: Record<string, string>,
-  frames: AsyncIterable<Uint8Array>,
+  items: AsyncIterable<T> | Iterable<T>,
+  frameOf: (item: T) => Uint8Array | undefined,
 ): Promise<void> {
   const { res } = ctx;
   res.statusCode = 200;
@@ -37,8 +43,10 @@ async function writeEventStream(
   res.setHeader('x-amzn-requestid', ctx.requestId);
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   try {
-    for await (const frame of frames) {
+    for await (const item of items) {
       if (clientGone(ctx)) break;
+      const frame = frameOf(item);
+      if (!frame) continue;
       const full = writeChunk(res, frame);
       if (full) await full;
     }
@@ -51,28 +59,26 @@ async function writeEventStream(
   res.end();
 }
 
-async function* chunkFrames(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const chunk of chunks) {
-    yield eventFrame('chunk', {
-      bytes: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
-    });
-  }
+/** A native stream's chunk as InvokeModelWithResponseStream frames it. */
+function chunkFrame(chunk: Uint8Array): Uint8Array {
+  return eventFrame('chunk', {
+    bytes: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'),
+  });
 }
 
+const sameFrame = (frame: Uint8Array): Uint8Array => frame;
+
 /** ConverseStream frames; a guarded stream's trace, when asked for, rides on the metadata event. */
-async function* converseFrames(
-  stream: AsyncIterable<StreamEvent>,
-  guard?: ConverseGuard,
-): AsyncGenerator<Uint8Array> {
-  for await (const event of stream) {
+function converseFrameOf(guard?: ConverseGuard): (event: StreamEvent) => Uint8Array | undefined {
+  return (event) => {
     const wire = streamEventToWire(event);
-    if (!wire) continue;
+    if (!wire) return undefined;
     if (guard && event.type === 'metadata') {
       const trace = guard.traceWire();
       if (trace) wire.payload.trace = trace;
     }
-    yield eventFrame(wire.eventType, wire.payload);
-  }
+    return eventFrame(wire.eventType, wire.payload);
+  };
 }
 
 /**
@@ -126,11 +132,11 @@ async function guardedConverseStream(
 ): Promise<void> {
   const { router, modelId, guard } = await openGuardedCall(services, ctx, config, 'converseStream');
   if (await guard.checkInput(input)) {
-    await writeEventStream(ctx, {}, converseFrames(guard.blockedInputStream(), guard));
+    await writeEventStream(ctx, {}, guard.blockedInputStream(), converseFrameOf(guard));
     return;
   }
   const { stream, servedBy } = await router.converseStream(modelId, input);
-  await writeEventStream(ctx, servedByHeaders(servedBy), converseFrames(guard.guardStream(stream), guard));
+  await writeEventStream(ctx, servedByHeaders(servedBy), guard.guardStream(stream), converseFrameOf(guard));
 }
 
 export function bedrockRoutes(services: ApiServices): Route[] {
@@ -175,7 +181,7 @@ export function bedrockRoutes(services: ApiServices): Route[] {
           ctx.params.modelId!,
           input,
         );
-        await writeEventStream(ctx, servedByHeaders(servedBy), converseFrames(stream));
+        await writeEventStream(ctx, servedByHeaders(servedBy), stream, converseFrameOf());
       },
     },
     {
@@ -220,7 +226,7 @@ export function bedrockRoutes(services: ApiServices): Route[] {
             body: ctx.body ?? new Uint8Array(),
             contentType,
           });
-          await writeEventStream(ctx, servedByHeaders(servedBy), chunkFrames(stream));
+          await writeEventStream(ctx, servedByHeaders(servedBy), stream, chunkFrame);
           return;
         }
         const { response, servedBy } = await governedRouter(services, ctx).embed(
@@ -230,10 +236,8 @@ export function bedrockRoutes(services: ApiServices): Route[] {
         const bytes = Buffer.from(JSON.stringify(embeddingResponseToWire(embedding, response))).toString(
           'base64',
         );
-        async function* frames() {
-          yield eventFrame('chunk', { bytes });
-        }
-        await writeEventStream(ctx, servedByHeaders(servedBy), frames());
+        const frame = eventFrame('chunk', { bytes });
+        await writeEventStream(ctx, servedByHeaders(servedBy), [frame], sameFrame);
       },
     },
     {
