@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import type { LakegateError } from '../../core/index.js';
 import type { CallOptions } from '../spec.js';
 import { type BufferedUpstreamResponse, sendUpstreamBuffered } from './upstream-buffered.js';
-import { cancellationOf, isSuccessStatus, type UpstreamRequest } from './upstream-http.js';
+import { isSuccessStatus, type UpstreamRequest, withCancellation } from './upstream-http.js';
 import { sendUpstreamStream } from './upstream-stream.js';
 
 /** The request without its cancellation: the call adds the caller's. */
@@ -24,7 +24,7 @@ export async function callForAnswer(
   callOptions: CallOptions | undefined,
   errorOf: AnswerErrorOf,
 ): Promise<BufferedUpstreamResponse> {
-  const answer = await sendUpstreamBuffered(agent, provider, { ...request, ...cancellationOf(callOptions) });
+  const answer = await sendUpstreamBuffered(agent, provider, withCancellation(request, callOptions));
   if (isSuccessStatus(answer.status)) return answer;
   throw errorOf(answer);
 }
@@ -37,7 +37,7 @@ export async function callForStream(
   callOptions: CallOptions | undefined,
   errorOf: AnswerErrorOf,
 ): Promise<AsyncIterable<Buffer>> {
-  const response = await sendUpstreamStream(agent, provider, { ...request, ...cancellationOf(callOptions) });
+  const response = await sendUpstreamStream(agent, provider, withCancellation(request, callOptions));
   if (response.ok) return response.body;
   throw errorOf(response);
 }
