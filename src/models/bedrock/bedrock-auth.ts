@@ -1,7 +1,7 @@
 // How a Bedrock request is authorised: a Bedrock API key as a bearer token, or AWS SigV4 over the exact
 // method, host, path, headers and body that go on the wire.
 
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from './node-sha256.js';
 
 export interface BedrockCredentials {
@@ -26,20 +26,27 @@ export function bearerAuth(token: string): AuthorizeRequest {
 }
 
 export function sigV4Auth(region: string, credentials: BedrockCredentials): AuthorizeRequest {
-  // uriEscapePath stays at its default (true): non-S3 services sign the already percent-encoded path
-  // encoded once more, so a model ARN's %3A becomes %253A in the canonical request.
-  const signer = new SignatureV4({
-    service: 'bedrock',
-    region,
-    sha256: NodeSha256,
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
-    },
-  });
+  // Made on the first signed request: @smithy/signature-v4 (and @smithy/core under it) is megabytes of
+  // heap that a gateway without a SigV4-signed Bedrock provider never needs.
+  let signer: Promise<SignatureV4> | undefined;
+  const newSigner = async () => {
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    // uriEscapePath stays at its default (true): non-S3 services sign the already percent-encoded path
+    // encoded once more, so a model ARN's %3A becomes %253A in the canonical request.
+    return new SignatureV4({
+      service: 'bedrock',
+      region,
+      sha256: NodeSha256,
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+      },
+    });
+  };
   return async ({ method, url, headers, body }) => {
-    const signed = await signer.sign({
+    signer ??= newSigner();
+    const signed = await (await signer).sign({
       method,
       protocol: url.protocol,
       hostname: url.hostname,

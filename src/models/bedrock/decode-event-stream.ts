@@ -1,8 +1,7 @@
 // AWS event-stream framing (application/vnd.amazon.eventstream) decoded incrementally: network chunks
 // split and join frames arbitrarily, so bytes are buffered until the prelude's total length is there.
 
-import { EventStreamCodec } from '@smithy/core/event-streams';
-import { fromUtf8, toUtf8 } from '@smithy/core/serde';
+import type { EventStreamCodec } from '@smithy/core/event-streams';
 import { LakegateError } from '../../core/index.js';
 import { streamReadError } from '../http/index.js';
 
@@ -36,11 +35,23 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * The AWS SDK's own frame codec, loaded with the first Bedrock stream: a gateway with no Bedrock
+ * provider never reads one, and @smithy/core is megabytes of heap (the module system keeps it after).
+ */
+async function newCodec(): Promise<EventStreamCodec> {
+  const [events, serde] = await Promise.all([
+    import('@smithy/core/event-streams'),
+    import('@smithy/core/serde'),
+  ]);
+  return new events.EventStreamCodec(serde.toUtf8, serde.fromUtf8);
+}
+
 export async function* decodeEventStream(
   body: AsyncIterable<Uint8Array>,
   provider: string,
 ): AsyncGenerator<EventStreamFrame> {
-  const codec = new EventStreamCodec(toUtf8, fromUtf8);
+  const codec = await newCodec();
   let buffer: Uint8Array = new Uint8Array(0);
   try {
     for await (const chunk of body) {
