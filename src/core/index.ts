@@ -68,6 +68,7 @@ export {
   validationError,
 } from './errors.js';
 export { newId, nowIso } from './ids.js';
+export { nextThen } from './next-then.js';
 export type { JsonParseResult } from './safe-json.js';
 export { isRecord, safeParseJson } from './safe-json.js';
 export { seededRandom } from './seeded-random.js';

@@ -3,7 +3,7 @@
 // code), or abandoned by a client that left (cancelled). A stream cut short records what had been
 // streamed until then.
 
-import type { ConverseRequest, StreamEvent } from '../../core/index.js';
+import { type ConverseRequest, nextThen, type StreamEvent } from '../../core/index.js';
 import type { UsageRecord } from '../../observability/index.js';
 import type { ModelRef } from '../model-ref.js';
 import { clientLeft, type RouterCallOptions, type ServedBy } from '../router.js';
@@ -44,14 +44,7 @@ export class MeteredStream<T extends StreamEvent | Uint8Array> implements AsyncI
    */
   next(): Promise<IteratorResult<T>> {
     this.iterator ??= this.source[Symbol.asyncIterator]();
-    let pending: Promise<IteratorResult<T>>;
-    try {
-      pending = this.iterator.next();
-    } catch (error) {
-      // An iterator may throw instead of rejecting: metered the same way.
-      return this.failed(error);
-    }
-    return pending.then(this.passed, this.failed);
+    return nextThen(this.iterator, this.passed, this.failed);
   }
 
   private readonly passed = (result: IteratorResult<T>): IteratorResult<T> => {

@@ -4,6 +4,7 @@
 
 import {
   LakegateError,
+  nextThen,
   type StreamEvent,
   safeParseJson,
   type Usage,
@@ -188,13 +189,7 @@ class OpenAIStreamTranslation implements AsyncIterableIterator<StreamEvent> {
     }
     if (this.finished) return Promise.resolve(DONE);
     this.body ??= this.source[Symbol.asyncIterator]();
-    let read: Promise<IteratorResult<Uint8Array>>;
-    try {
-      read = this.body.next();
-    } catch (error) {
-      return this.failed(error);
-    }
-    return read.then(this.translateRead, this.failed);
+    return nextThen(this.body, this.translateRead, this.failed);
   }
 
   /** The consumer stopped reading: the rest of the answer is not wanted, so the body is let go. */
