@@ -333,10 +333,6 @@ function timeoutError(ms: number, which: 'attempt' | 'total', cause?: unknown): 
 }
 
 /**
- * Pulls the first event before the stream is handed to the client, so that a failure before any byte
- * is sent is still a failure of this attempt (and may fall back), then replays it.
- */
-/**
  * The provider's request: the caller's input with the model this attempt calls. The key comes first and
  * is set again after the spread (so a stray `modelId` in the input never wins): `{ ...input, modelId }`
  * takes V8's slow path for object literals (about 0.9 against 0.13 µs on Node 20), on every model call.
@@ -347,6 +343,10 @@ function withModelId<T extends object>(input: T, modelId: string): T & { modelId
   return request;
 }
 
+/**
+ * Pulls the first event before the stream is handed to the client, so that a failure before any byte
+ * is sent is still a failure of this attempt (and may fall back), then replays it.
+ */
 async function startedStream<T>(stream: AsyncIterable<T>): Promise<AsyncIterable<T>> {
   const iterator = stream[Symbol.asyncIterator]();
   const first = await iterator.next();
