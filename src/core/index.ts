@@ -69,6 +69,7 @@ export {
 } from './errors.js';
 export { newId, nowIso } from './ids.js';
 export { nextThen } from './next-then.js';
+export { OldestFirst } from './oldest-first.js';
 export type { JsonParseResult } from './safe-json.js';
 export { isRecord, safeParseJson } from './safe-json.js';
 export { seededRandom } from './seeded-random.js';

@@ -7,7 +7,7 @@
 
 import type { Kysely } from 'kysely';
 import { type Actor, type Catalog, permissionDeniedError, type Securable } from '../catalog/index.js';
-import { LakegateError, nowIso, safeParseJson, validationError } from '../core/index.js';
+import { LakegateError, nowIso, OldestFirst, safeParseJson, validationError } from '../core/index.js';
 import type { Database } from '../store/index.js';
 import { applyGuardrail, interventionSummary } from './apply-guardrail.js';
 import { type CompiledGuardrail, compileGuardrail } from './compile-guardrail.js';
@@ -96,6 +96,7 @@ export class GuardrailService {
   private readonly arnPrefix: string;
   /** Compiled policies by their JSON: numbered versions never change, a DRAFT's JSON changes with it. */
   private readonly compiled = new Map<string, CompiledGuardrail>();
+  private readonly oldestCompiled = new OldestFirst(this.compiled);
 
   constructor(options: GuardrailServiceOptions) {
     this.db = options.db;
@@ -359,8 +360,7 @@ export class GuardrailService {
     }
     if (!compiled) {
       compiled = compileGuardrail(record.policy, this.topicThreshold);
-      if (this.compiled.size >= CACHE_LIMIT)
-        this.compiled.delete(this.compiled.keys().next().value as string);
+      if (this.compiled.size >= CACHE_LIMIT) this.oldestCompiled.evict();
       this.compiled.set(row.policy, compiled);
     }
     return { record, compiled };

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect } from 'kysely';
-import { LakegateError } from '../core/index.js';
+import { LakegateError, OldestFirst } from '../core/index.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './schema.js';
 
@@ -69,11 +69,12 @@ const PREPARED_STATEMENT_CACHE = 512;
 function memoizePrepare(sqlite: { prepare(source: string): unknown }): void {
   const prepare = sqlite.prepare.bind(sqlite);
   const cache = new Map<string, unknown>();
+  const oldest = new OldestFirst(cache);
   sqlite.prepare = (source: string) => {
     let statement = cache.get(source);
     if (statement === undefined) {
       statement = prepare(source);
-      if (cache.size >= PREPARED_STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+      if (cache.size >= PREPARED_STATEMENT_CACHE) oldest.evict();
       cache.set(source, statement);
     }
     return statement;

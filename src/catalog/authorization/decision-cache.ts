@@ -2,11 +2,13 @@
 // generation, and the first call that sees the new one drops everything, so a revoke holds on the very
 // next request. Bounded as an LRU: a Map keeps insertion order, and a hit moves its key to the end.
 
+import { OldestFirst } from '../../core/index.js';
 import type { Decision } from '../model.js';
 
 export class DecisionCache {
   private generation = Number.NaN;
   private readonly entries = new Map<string, Decision>();
+  private readonly oldest = new OldestFirst(this.entries);
   /** The key inserted or moved to the end last, i.e. the most recently used one. */
   private lastKey: string | undefined;
 
@@ -41,8 +43,7 @@ export class DecisionCache {
     if (this.maxEntries <= 0 || generation !== this.generation) return;
     const had = this.entries.has(key);
     if (this.entries.size >= this.maxEntries && !had) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+      this.oldest.evict();
     }
     this.entries.set(key, decision);
     // A new key goes to the end; an existing one keeps its place (Map.set does not move it).

@@ -1,9 +1,12 @@
 // A cache that is only valid for one catalog generation: everything in it is dropped as soon as the
 // generation moves, so a change (a revoked key, a removed member) is seen by the very next lookup.
 
+import { OldestFirst } from '../../core/index.js';
+
 export class GenerationCache<K, V> {
   private generation = Number.NaN;
   private readonly entries = new Map<K, V>();
+  private readonly oldest = new OldestFirst(this.entries);
 
   /** At most `maxEntries` are kept; past that the oldest go first, so a flood of lookups cannot grow memory. */
   constructor(private readonly maxEntries = 10_000) {}
@@ -26,8 +29,7 @@ export class GenerationCache<K, V> {
   set(generation: number, key: K, value: V): void {
     if (generation !== this.generation) return;
     if (!this.entries.has(key) && this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+      this.oldest.evict();
     }
     this.entries.set(key, value);
   }

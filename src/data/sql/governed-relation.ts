@@ -6,6 +6,7 @@
 // an error, or take a branch, that depends on that row's real values.
 
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { OldestFirst } from '../../core/index.js';
 import { sqlIdentifier } from '../engine/index.js';
 import { parseSelect } from './parse-sql.js';
 import { SOURCE_ALIAS } from './policy-expression.js';
@@ -28,13 +29,14 @@ const clone = (node: TreeNode): TreeNode => structuredClone(node);
 
 /** Parsed templates by text: the text is server-generated from names, so it repeats across queries. */
 const templates = new Map<string, TreeNode>();
+const oldestTemplate = new OldestFirst(templates);
 const MAX_TEMPLATES = 1000;
 
 async function parseTemplate(connection: DuckDBConnection, template: string): Promise<TreeNode> {
   let parsed = templates.get(template);
   if (!parsed) {
     parsed = await parseSelect(connection, template);
-    if (templates.size >= MAX_TEMPLATES) templates.delete(templates.keys().next().value as string);
+    if (templates.size >= MAX_TEMPLATES) oldestTemplate.evict();
     templates.set(template, parsed);
   }
   return clone(parsed);

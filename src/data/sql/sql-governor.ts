@@ -5,7 +5,7 @@
 
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Actor, Catalog, Securable } from '../../catalog/index.js';
-import { isLakegateError, validationError } from '../../core/index.js';
+import { isLakegateError, OldestFirst, validationError } from '../../core/index.js';
 import type { DataEngine } from '../engine/index.js';
 import { type ColumnSource, inferColumnLineage, type SiteTable } from './column-lineage.js';
 import { type FunctionRules, loadFunctionRules } from './function-rules.js';
@@ -93,9 +93,11 @@ export class SqlGovernor {
   private rules: Promise<FunctionRules> | undefined;
   /** Parsed policy expressions by table, kind and text (a changed policy has a new text, so a new key). */
   private readonly policies = new Map<string, TreeNode>();
+  private readonly oldestPolicy = new OldestFirst(this.policies);
   private readonly guard: GuardMode;
   private readonly planCacheSize: number;
   private readonly plans = new Map<string, { generation: number; query: GovernedQuery }>();
+  private readonly oldestPlan = new OldestFirst(this.plans);
 
   constructor(private readonly options: SqlGovernorOptions) {
     this.guard = options.guard ?? 'on-error';
@@ -131,7 +133,7 @@ export class SqlGovernor {
     }
     const query = await this.rewrite(connection, actor, sql, context);
     if (query.tables.every((t) => t.at === undefined)) {
-      if (this.plans.size >= this.planCacheSize) this.plans.delete(this.plans.keys().next().value as string);
+      if (this.plans.size >= this.planCacheSize) this.oldestPlan.evict();
       this.plans.set(key, { generation, query });
     }
     return query;
@@ -327,8 +329,7 @@ export class SqlGovernor {
       let parsed = this.policies.get(key);
       if (!parsed) {
         parsed = await parsePolicy(connection, table.fullName, what, expression);
-        if (this.policies.size >= MAX_CACHED_POLICIES)
-          this.policies.delete(this.policies.keys().next().value as string);
+        if (this.policies.size >= MAX_CACHED_POLICIES) this.oldestPolicy.evict();
         this.policies.set(key, parsed);
       }
       return checkPolicy(structuredClone(parsed), rules, table.fullName, what, columns);

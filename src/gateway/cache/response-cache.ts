@@ -11,6 +11,8 @@
 // is the narrowest scope that still lets one caller's repeated requests hit; API keys of one principal
 // see the same data, so they share entries.
 
+import { OldestFirst } from '../../core/index.js';
+
 export interface ResponseCacheOptions {
   ttlMs: number;
   maxEntries: number;
@@ -24,6 +26,7 @@ interface Entry<V> {
 
 export class ResponseCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
+  private readonly leastRecentlyUsed = new OldestFirst(this.entries);
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
@@ -52,10 +55,7 @@ export class ResponseCache<V> {
   set(key: string, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    while (this.entries.size > this.maxEntries) this.leastRecentlyUsed.evict();
   }
 
   clear(): void {

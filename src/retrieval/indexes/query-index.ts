@@ -8,7 +8,7 @@
 
 import type { Json } from '@duckdb/node-api';
 import type { Actor } from '../../catalog/index.js';
-import { validationError } from '../../core/index.js';
+import { OldestFirst, validationError } from '../../core/index.js';
 import type { GovernedData } from '../../data/index.js';
 import { compileMetadataFilter } from '../engine/metadata-filter.js';
 import type { VectorHit, VectorIndex } from '../engine/vector-engine.js';
@@ -75,6 +75,7 @@ export interface QueryContext {
  */
 export class ReadableShares {
   private readonly shares = new Map<string, number>();
+  private readonly oldest = new OldestFirst(this.shares);
 
   constructor(private readonly capacity = 10_000) {}
 
@@ -84,7 +85,7 @@ export class ReadableShares {
 
   set(key: string, share: number): void {
     this.shares.delete(key);
-    if (this.shares.size >= this.capacity) this.shares.delete(this.shares.keys().next().value as string);
+    if (this.shares.size >= this.capacity) this.oldest.evict();
     this.shares.set(key, share);
   }
 }
