@@ -33,6 +33,12 @@ const SWEEP_INTERVAL_MS = 1000;
 const REQUEST_TIMEOUT_ANSWER =
   'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n';
 
+/** The path of an origin-form target, without its query. */
+function pathOf(target: string): string {
+  const question = target.indexOf('?');
+  return question === -1 ? target : target.slice(0, question);
+}
+
 export class LeanHttp1Server {
   private readonly connections = new Set<LeanConnection>();
   private sweeper: NodeJS.Timeout | undefined = undefined;
@@ -114,11 +120,7 @@ class LeanConnection implements ExchangeOwner {
     if (head === undefined) {
       const verdict = readRequestHead(this.joined(), options.maxBodyBytes);
       if (verdict === INCOMPLETE) return;
-      const question = verdict === HAND_OFF ? -1 : verdict.url.indexOf('?');
-      if (
-        verdict === HAND_OFF ||
-        options.needsNodeHttp(verdict.method, question === -1 ? verdict.url : verdict.url.slice(0, question))
-      ) {
+      if (verdict === HAND_OFF || options.needsNodeHttp(verdict.method, pathOf(verdict.url))) {
         this.handOff();
         return;
       }

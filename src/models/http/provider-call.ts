@@ -7,11 +7,8 @@ import type { Dispatcher } from 'undici';
 import type { LakegateError } from '../../core/index.js';
 import type { CallOptions } from '../spec.js';
 import { type BufferedUpstreamResponse, sendUpstreamBuffered } from './upstream-buffered.js';
-import { isSuccessStatus, type UpstreamRequest, withCancellation } from './upstream-http.js';
+import { isSuccessStatus, type ProviderRequest, withCancellation } from './upstream-http.js';
 import { sendUpstreamStream } from './upstream-stream.js';
-
-/** The request without its cancellation: the call adds the caller's. */
-export type ProviderRequest = Omit<UpstreamRequest, 'signal' | 'cancellation'>;
 
 /** The error a provider's non-2xx answer, read whole, means. */
 export type AnswerErrorOf = (answer: BufferedUpstreamResponse) => LakegateError;

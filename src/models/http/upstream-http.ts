@@ -28,16 +28,16 @@ export interface UpstreamResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
+/** A request as an adapter builds it, without its cancellation: the call adds the caller's. */
+export type ProviderRequest = Omit<UpstreamRequest, 'signal' | 'cancellation'>;
+
 /**
  * The request with the caller's cancellation: its Cancellation when it has one (followed without an
  * AbortSignal), else its signal. The cancellation's key comes first and the request is spread after it:
  * `{ ...request, ...more }` takes V8's slow path for object literals (about 0.9 against 0.13 µs on
  * Node 20), and this runs once per model call. A ProviderRequest has neither key, so nothing is hidden.
  */
-export function withCancellation(
-  request: Omit<UpstreamRequest, 'signal' | 'cancellation'>,
-  call: CallOptions | undefined,
-): UpstreamRequest {
+export function withCancellation(request: ProviderRequest, call: CallOptions | undefined): UpstreamRequest {
   return call?.cancellation
     ? { cancellation: call.cancellation, ...request }
     : { signal: call?.signal, ...request };
