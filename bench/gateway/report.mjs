@@ -15,6 +15,7 @@ export const TARGETS = {
 const COLUMNS = [
   { title: 'scenario', value: (row) => row.scenario, align: 'left' },
   { title: 'clients', value: (row) => String(row.clients) },
+  { title: 'load', value: (row) => row.loader ?? 'node', align: 'left' },
   { title: 'req/s', value: (row) => fixed(0)(row.reqPerSec) },
   { title: 'p50 ms', value: (row) => fixed(3)(row.p50Ms) },
   { title: 'p99 ms', value: (row) => fixed(3)(row.p99Ms) },

@@ -7,7 +7,8 @@
 // (default 1), BENCH_CLIENTS (default "1,16"), BENCH_ROUNDS (default 1; with more, each row keeps its best
 // round — the machine is shared and noisy), BENCH_SCENARIOS (comma-separated scenario names to run, e.g.
 // "direct chat,lakegate chat"; all by default), BENCH_CPU_PROF=1 (profile both Lakegate processes and print their
-// hot spots), BENCH_STRICT=1 (exit 1 when a target is not met).
+// hot spots), BENCH_STRICT=1 (exit 1 when a target is not met), BENCH_LOADER=node (Node clients for every row
+// even when wrk is installed; by default wrk sends the HTTP/1.1 rows, see wrk-load.mjs).
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { clockTicksPerSecond, cpuTicks, RssSampler, statusKb } from './proc-stat
 import { formatProfileSummary, summarizeProfile } from './profile-summary.mjs';
 import { checkTargets, formatTable, formatTargets, TARGETS } from './report.mjs';
 import { GOVERNED_ENDPOINT, LOGGED_ENDPOINT, scenariosFor } from './scenarios.mjs';
+import { runWrk, wrkVersion } from './wrk-load.mjs';
 
 function clientsSetting() {
   const list = (listSetting('BENCH_CLIENTS') ?? ['1', '16']).map(Number);
@@ -43,6 +45,8 @@ const settings = {
   rounds: Math.floor(numberSetting('BENCH_ROUNDS', 1, 1, 20)),
   scenarios: listSetting('BENCH_SCENARIOS'),
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
+  /** BENCH_LOADER=node sends every row from Node clients even when wrk is installed. */
+  loader: process.env.BENCH_LOADER === 'node' ? 'node' : 'auto',
   strict: process.env.BENCH_STRICT === '1',
 };
 
@@ -139,21 +143,31 @@ for (const [signal, code] of [
   });
 }
 
+/**
+ * Who sends a scenario's requests: wrk when it is installed (see wrk-load.mjs), except for h2c rows and
+ * their baseline, which the Node load generator sends.
+ */
+function loaderFor(scenario, nodeLoad, wrk) {
+  if (wrk && !scenario.h2c && scenario.loader !== 'node') return { name: 'wrk', run: runWrk };
+  return { name: 'node', run: (target, clients, seconds) => nodeLoad.run(target, clients, seconds) };
+}
+
 /** Warm-up, then the measured window with CPU and peak RSS of the server under test around it. */
-async function measure(load, scenario, clients, ticksPerSecond) {
+async function measure(loader, scenario, clients, ticksPerSecond) {
   const { pid } = scenario.server;
   const target = { origin: scenario.server.url, ...scenario };
   delete target.server;
-  if (settings.warmupSeconds > 0) await load.run(target, clients, settings.warmupSeconds);
+  if (settings.warmupSeconds > 0) await loader.run(target, clients, settings.warmupSeconds);
   samplers.get(pid).takePeak();
   const cpuBefore = cpuTicks(pid);
-  const result = await load.run(target, clients, settings.seconds);
+  const result = await loader.run(target, clients, settings.seconds);
   const cpuAfter = cpuTicks(pid);
   const peakKb = samplers.get(pid).takePeak();
   const cpuUs = ((cpuAfter - cpuBefore) / ticksPerSecond) * 1e6;
   const row = {
     scenario: scenario.scenario,
     via: scenario.via,
+    loader: loader.name,
     stream: scenario.stream,
     clients,
     requests: result.requests,
@@ -229,6 +243,7 @@ async function main() {
   });
   const governedKey = await benchUser(governed.url, adminKey);
   const load = await startLoadGenerator();
+  const wrk = settings.loader === 'auto' ? wrkVersion() : undefined;
   for (const { pid } of [upstream, proxy, lakegate, governed]) samplers.set(pid, new RssSampler(pid, 100));
   const lakegateIdleRssMb = (statusKb(lakegate.pid, 'VmRSS') ?? Number.NaN) / 1024;
 
@@ -241,7 +256,10 @@ async function main() {
   const loadBefore = loadavg()[0];
   process.stdout.write(
     `gateway bench: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per scenario, clients ` +
-      `${settings.clients.join(', ')}, ${settings.rounds} round(s); ${cpus().length} CPUs (load average ${loadBefore.toFixed(2)}), node ${process.version}\n`,
+      `${settings.clients.join(', ')}, ${settings.rounds} round(s); ${cpus().length} CPUs (load average ${loadBefore.toFixed(2)}), node ${process.version}\n` +
+      (wrk
+        ? `  load: wrk ${wrk}, one thread (HTTP/1.1 rows); Node clients (h2c rows and their baseline)\n`
+        : `  load: Node clients for every row${settings.loader === 'node' ? ' (BENCH_LOADER=node)' : ' (wrk is not installed: apt-get install wrk)'}; they share the cores with the servers and lower every row's req/s\n`),
   );
 
   // Rows of the same concurrency run back to back (direct, proxy, lakegate) so that they meet the same
@@ -250,7 +268,8 @@ async function main() {
   for (let round = 1; round <= settings.rounds; round++) {
     for (const clients of settings.clients) {
       for (const scenario of scenarios) {
-        const row = { round, ...(await measure(load, scenario, clients, ticksPerSecond)) };
+        const loader = loaderFor(scenario, load, wrk);
+        const row = { round, ...(await measure(loader, scenario, clients, ticksPerSecond)) };
         measured.push(row);
         process.stdout.write(
           `  ${settings.rounds > 1 ? `round ${round}: ` : ''}${row.scenario}, ${clients} client(s): ` +
@@ -265,7 +284,8 @@ async function main() {
   const targetResults = checkTargets(rows);
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
   process.stdout.write(
-    'added = minus the direct row of the same request shape and concurrency (bedrock rows: minus direct chat).\n' +
+    'added = minus the direct row of the same request shape and concurrency (bedrock rows: minus direct chat;\n' +
+      'h2c: minus direct chat from the Node client that sends h2c). load: who sent the requests.\n' +
       'CPU and RSS are those of the process the clients talk to (direct: the upstream; bare proxy: the proxy;\n' +
       `lakegate: Lakegate): utime+stime over the measured window / requests (${ticksPerSecond} ticks/s), and the\n` +
       `highest VmRSS sampled every 100 ms. Lakegate RSS when idle after start ${lakegateIdleRssMb.toFixed(1)} MB,\n` +

@@ -1,6 +1,7 @@
 // The scenarios: what the clients send, to which server, and the text a correct answer contains. Every
 // request shape runs direct (client → upstream), through the bare proxy (the floor of any Node gateway)
-// and through Lakegate; the difference to the direct row is what the hop adds.
+// and through Lakegate; the difference to the direct row is what the hop adds. A scenario with `loader:
+// 'node'` (or `h2c`) is sent by the Node load generator even when wrk is installed.
 
 import {
   bedrockConverseBody,
@@ -51,6 +52,14 @@ export function scenariosFor(servers, adminKey, governedKey) {
   const baseline = (stream) => (stream ? 'direct chat stream' : 'direct chat');
   return [
     { scenario: 'direct chat', via: 'direct', server: upstream, ...direct(false) },
+    // The h2c row's baseline: its clients are Node's (wrk speaks HTTP/1.1 only), so its direct call is too.
+    {
+      scenario: 'direct chat (node client)',
+      via: 'direct',
+      server: upstream,
+      loader: 'node',
+      ...direct(false),
+    },
     { scenario: 'bare proxy chat', via: 'proxy', server: proxy, baseline: baseline(false), ...direct(false) },
     {
       scenario: 'lakegate chat',
@@ -77,7 +86,7 @@ export function scenariosFor(servers, adminKey, governedKey) {
       scenario: 'lakegate bedrock converse h2c',
       via: 'lakegate',
       server: lakegate,
-      baseline: baseline(false),
+      baseline: 'direct chat (node client)',
       stream: false,
       h2c: true,
       path: `${bedrockPath}/converse`,
