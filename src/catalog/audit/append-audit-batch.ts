@@ -57,6 +57,10 @@ function insertText(rows: number, postgres: boolean): string {
   return text;
 }
 
+async function run<Row>(trx: Transaction<Database>, text: string, values: unknown[]): Promise<Row[]> {
+  return (await trx.executeQuery<Row>(CompiledQuery.raw(text, values))).rows;
+}
+
 async function insertRows(
   trx: Transaction<Database>,
   rows: readonly AuditLogTable[],
@@ -72,7 +76,7 @@ async function insertRows(
         values.push(r.seq, r.at, r.principal_id, r.action, r.securable_type, r.securable_name);
         values.push(r.params, r.decision, r.request_id, r.prev_hash, r.hash);
       }
-      await trx.executeQuery(CompiledQuery.raw(insertText(size, postgres), values));
+      await run(trx, insertText(size, postgres), values);
       start += size;
     }
   }
@@ -82,19 +86,30 @@ export function isPostgres(db: Kysely<Database>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
+/**
+ * The statements on the chain head, written out once per engine like the INSERTs: built with the query
+ * builder they were compiled again on every flush.
+ */
+function headStatements(postgres: boolean) {
+  const p = postgres ? (n: number) => `$${n}` : () => '?';
+  return {
+    // SQLite opens transactions DEFERRED. Writing first takes the database write lock at once — the
+    // effect of BEGIN IMMEDIATE — so no other connection or process can append between our read of the
+    // head and our commit (and a busy database fails here, before anything is read).
+    takeWriteLock: `update "audit_head" set "seq" = "seq" where "id" = ${p(1)}`,
+    read: `select "id", "seq", "hash" from "audit_head" where "id" = ${p(1)}${postgres ? ' for update' : ''}`,
+    create: `insert into "audit_head" ("id", "seq", "hash") values (${p(1)}, ${p(2)}, ${p(3)}) on conflict ("id") do nothing`,
+    anyRecord: 'select "seq" from "audit_log" limit 1',
+    move: `update "audit_head" set "seq" = ${p(1)}, "hash" = ${p(2)} where "id" = ${p(3)}`,
+  };
+}
+
+const HEAD_STATEMENTS = { sqlite: headStatements(false), postgres: headStatements(true) };
+
 async function readHead(trx: Transaction<Database>, postgres: boolean): Promise<AuditHeadTable | undefined> {
-  if (postgres) {
-    return trx.selectFrom('audit_head').selectAll().where('id', '=', HEAD_ID).forUpdate().executeTakeFirst();
-  }
-  // SQLite opens transactions DEFERRED. Writing first takes the database write lock at once — the
-  // effect of BEGIN IMMEDIATE — so no other connection or process can append between our read of the
-  // head and our commit (and a busy database fails here, before anything is read).
-  await trx
-    .updateTable('audit_head')
-    .set((eb) => ({ seq: eb.ref('seq') }))
-    .where('id', '=', HEAD_ID)
-    .execute();
-  return trx.selectFrom('audit_head').selectAll().where('id', '=', HEAD_ID).executeTakeFirst();
+  const statements = postgres ? HEAD_STATEMENTS.postgres : HEAD_STATEMENTS.sqlite;
+  if (!postgres) await run(trx, statements.takeWriteLock, [HEAD_ID]);
+  return (await run<AuditHeadTable>(trx, statements.read, [HEAD_ID]))[0];
 }
 
 /**
@@ -102,20 +117,17 @@ async function readHead(trx: Transaction<Database>, postgres: boolean): Promise<
  * head was deleted or reset: continuing would bless a truncated log, so the batch stops and says so.
  */
 async function lockHead(trx: Transaction<Database>, postgres: boolean): Promise<AuditHeadTable> {
+  const statements = postgres ? HEAD_STATEMENTS.postgres : HEAD_STATEMENTS.sqlite;
   let head = await readHead(trx, postgres);
   if (!head) {
     // Two first writers may both get here; the loser waits on the winner's row, then does nothing,
     // and the second read returns (and locks) the head the winner committed.
-    await trx
-      .insertInto('audit_head')
-      .values({ id: HEAD_ID, seq: 0, hash: GENESIS_HASH })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await run(trx, statements.create, [HEAD_ID, 0, GENESIS_HASH]);
     head = await readHead(trx, postgres);
     if (!head) throw new LakegateError('INTERNAL', 'The audit chain head could not be created.');
   }
   const seq = Number(head.seq);
-  if (seq === 0 && (await trx.selectFrom('audit_log').select('seq').limit(1).executeTakeFirst())) {
+  if (seq === 0 && (await run(trx, statements.anyRecord, [])).length > 0) {
     throw new LakegateError(
       'INTERNAL',
       'The audit chain head is missing or reset while the log has records: the log may have been tampered with. Run `lakegate audit verify`.',
@@ -156,6 +168,7 @@ export async function appendAuditBatch(
       return row;
     });
     await insertRows(trx, rows, postgres);
-    await trx.updateTable('audit_head').set({ seq, hash: prevHash }).where('id', '=', HEAD_ID).execute();
+    const statements = postgres ? HEAD_STATEMENTS.postgres : HEAD_STATEMENTS.sqlite;
+    await run(trx, statements.move, [seq, prevHash, HEAD_ID]);
   });
 }
