@@ -83,6 +83,12 @@ beforeAll(async () => {
         guardrail: { id: 'log-pii', version: 'DRAFT' },
         inferenceTable: { table: TABLE, sampleRate: 1 },
       },
+      // No guardrail: its payloads are logged as they were.
+      plain: {
+        served: [{ model: 'scripted/gpt-test' }],
+        retry: { attempts: 0 },
+        inferenceTable: { table: TABLE, sampleRate: 1 },
+      },
       unsampled: {
         served: [{ model: 'scripted/gpt-test' }],
         retry: { attempts: 0 },
@@ -166,6 +172,34 @@ describe('inference tables', () => {
     });
     const all = JSON.stringify(row);
     expect(all).not.toMatch(/example\.(com|org)|lgTESTKEY|test-secret/);
+  });
+
+  it('logs the payloads of an endpoint without a guardrail as they were', async () => {
+    upstream.enqueue({ body: completion('I will write to ana@example.com today.') });
+    const { response } = await openai.chat.completions
+      .create({
+        model: 'plain',
+        messages: [{ role: 'user', content: 'Mail "bob@example.org" the claim.\nThanks' }],
+        max_tokens: 64,
+      })
+      .withResponse();
+    const row = await loggedRow(response.headers.get('x-request-id'));
+    expect(row).toMatchObject({ endpoint: 'plain', status: 'ok' });
+    expect(JSON.parse(row.request!)).toMatchObject({
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Mail "bob@example.org" the claim.\nThanks' }] },
+      ],
+      inferenceConfig: { maxTokens: 64 },
+    });
+    expect(JSON.parse(row.response!)).toEqual({
+      output: {
+        message: {
+          role: 'assistant',
+          content: [{ type: 'text', text: 'I will write to ana@example.com today.' }],
+        },
+      },
+      stopReason: 'end_turn',
+    });
   });
 
   it('masks a request the guardrail blocked, whose entity never reached the model', async () => {

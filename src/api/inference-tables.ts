@@ -45,6 +45,13 @@ export const INFERENCE_TABLE_COLUMNS = [
 /** A text masker for one endpoint's payloads; identity when the endpoint has no masking to apply. */
 type Mask = (texts: string[]) => Promise<string[]>;
 
+/**
+ * The masker of an endpoint without masking: payloads are logged as they are. Recognised by identity, so
+ * their JSON is not parsed and written again only to change nothing (that cost ~35 µs a row, and the
+ * whole batch runs at once on the event loop).
+ */
+const UNMASKED: Mask = async (texts) => texts;
+
 export interface InferenceTablesOptions {
   data: Pick<GovernedData, 'tables'>;
   catalog: Pick<Catalog, 'securables'>;
@@ -126,13 +133,13 @@ export class InferenceTables implements PayloadSink {
   /** The masker of an endpoint's payloads: identity without a guardrail; null when it cannot be had. */
   private async maskFor(endpoint: string): Promise<Mask | null> {
     const attached = this.options.endpoints[endpoint]?.guardrail;
-    if (!attached) return async (texts) => texts;
+    if (!attached) return UNMASKED;
     const guardrails = this.options.guardrails;
     if (!guardrails) return null;
     try {
       const resolved = await guardrails.resolveForEndpoint(attached.id, attached.version);
       const compiled = this.logPolicy(resolved.record.policy);
-      if (!compiled) return async (texts) => texts;
+      if (!compiled) return UNMASKED;
       return async (texts) => {
         if (texts.length === 0) return texts;
         const result = await applyGuardrail(compiled, {
@@ -195,7 +202,10 @@ async function tableRow(row: PayloadRow, mask: Mask | null): Promise<Record<stri
   const { record } = row;
   let request: string | null = null;
   let response: string | null = null;
-  if (mask) {
+  if (mask === UNMASKED) {
+    request = requestJson(row.request);
+    response = responseJson(row.response);
+  } else if (mask) {
     request = await maskJson(requestJson(row.request), mask);
     response = await maskJson(responseJson(row.response), mask);
   }
