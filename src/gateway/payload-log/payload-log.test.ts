@@ -72,6 +72,25 @@ describe('PayloadLog', () => {
     await log.close();
   });
 
+  it('writes a full batch without waiting for the timer, once per batch', async () => {
+    const sink = new MemorySink();
+    const log = logOf(sink, { batchRows: 3 });
+    log.add(row('r1'));
+    log.add(row('r2'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sink.batches).toEqual([]);
+    // The third call makes a batch; the fourth, queued before that batch is written, rides along.
+    log.add(row('r3'));
+    log.add(row('r4'));
+    await expect.poll(() => sink.rows.length).toBe(4);
+    expect(sink.batches.map((b) => b.map((r) => r.record.requestId))).toEqual([['r1', 'r2', 'r3', 'r4']]);
+    for (const id of ['r5', 'r6', 'r7']) log.add(row(id));
+    await expect.poll(() => sink.batches.length).toBe(2);
+    expect(sink.batches[1]?.map((r) => r.record.requestId)).toEqual(['r5', 'r6', 'r7']);
+    await log.close();
+    expect(sink.batches).toHaveLength(2);
+  });
+
   it('keeps a failed batch for the next flush, bounds the queue, and reports drops', async () => {
     const sink = new MemorySink();
     const errors: string[] = [];
