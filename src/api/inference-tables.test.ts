@@ -72,6 +72,16 @@ async function loggedRow(requestId: string | null): Promise<Row> {
   return row!;
 }
 
+/** A chat call the upstream answers with `answer`, and the row it was logged as. */
+async function loggedChat(
+  answer: string,
+  request: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+): Promise<Row> {
+  upstream.enqueue({ body: completion(answer) });
+  const { response } = await openai.chat.completions.create(request).withResponse();
+  return loggedRow(response.headers.get('x-request-id'));
+}
+
 beforeAll(async () => {
   upstream = await startScriptedServer();
   lakegate = await startLakegate({
@@ -148,14 +158,10 @@ describe('inference tables', () => {
   });
 
   it('logs a call with its payloads masked by the endpoint guardrail, and never the API key', async () => {
-    upstream.enqueue({ body: completion('I will write to ana@example.com today.') });
-    const { response } = await openai.chat.completions
-      .create({
-        model: 'assistant',
-        messages: [{ role: 'user', content: 'Mail bob@example.org the claim.' }],
-      })
-      .withResponse();
-    const row = await loggedRow(response.headers.get('x-request-id'));
+    const row = await loggedChat('I will write to ana@example.com today.', {
+      model: 'assistant',
+      messages: [{ role: 'user', content: 'Mail bob@example.org the claim.' }],
+    });
     expect(row).toMatchObject({
       principal: 'admin',
       endpoint: 'assistant',
@@ -175,15 +181,11 @@ describe('inference tables', () => {
   });
 
   it('logs the payloads of an endpoint without a guardrail as they were', async () => {
-    upstream.enqueue({ body: completion('I will write to ana@example.com today.') });
-    const { response } = await openai.chat.completions
-      .create({
-        model: 'plain',
-        messages: [{ role: 'user', content: 'Mail "bob@example.org" the claim.\nThanks' }],
-        max_tokens: 64,
-      })
-      .withResponse();
-    const row = await loggedRow(response.headers.get('x-request-id'));
+    const row = await loggedChat('I will write to ana@example.com today.', {
+      model: 'plain',
+      messages: [{ role: 'user', content: 'Mail "bob@example.org" the claim.\nThanks' }],
+      max_tokens: 64,
+    });
     expect(row).toMatchObject({ endpoint: 'plain', status: 'ok' });
     expect(JSON.parse(row.request!)).toMatchObject({
       messages: [
