@@ -95,8 +95,9 @@ function headStatements(postgres: boolean) {
   return {
     // SQLite opens transactions DEFERRED. Writing first takes the database write lock at once — the
     // effect of BEGIN IMMEDIATE — so no other connection or process can append between our read of the
-    // head and our commit (and a busy database fails here, before anything is read).
-    takeWriteLock: `update "audit_head" set "seq" = "seq" where "id" = ${p(1)}`,
+    // head and our commit (and a busy database fails here, before anything is read). PostgreSQL locks
+    // the row it reads (FOR UPDATE).
+    takeWriteLock: postgres ? undefined : 'update "audit_head" set "seq" = "seq" where "id" = ?',
     read: `select "id", "seq", "hash" from "audit_head" where "id" = ${p(1)}${postgres ? ' for update' : ''}`,
     create: `insert into "audit_head" ("id", "seq", "hash") values (${p(1)}, ${p(2)}, ${p(3)}) on conflict ("id") do nothing`,
     anyRecord: 'select "seq" from "audit_log" limit 1',
@@ -104,11 +105,15 @@ function headStatements(postgres: boolean) {
   };
 }
 
+type HeadStatements = ReturnType<typeof headStatements>;
+
 const HEAD_STATEMENTS = { sqlite: headStatements(false), postgres: headStatements(true) };
 
-async function readHead(trx: Transaction<Database>, postgres: boolean): Promise<AuditHeadTable | undefined> {
-  const statements = postgres ? HEAD_STATEMENTS.postgres : HEAD_STATEMENTS.sqlite;
-  if (!postgres) await run(trx, statements.takeWriteLock, [HEAD_ID]);
+async function readHead(
+  trx: Transaction<Database>,
+  statements: HeadStatements,
+): Promise<AuditHeadTable | undefined> {
+  if (statements.takeWriteLock) await run(trx, statements.takeWriteLock, [HEAD_ID]);
   return (await run<AuditHeadTable>(trx, statements.read, [HEAD_ID]))[0];
 }
 
@@ -116,14 +121,13 @@ async function readHead(trx: Transaction<Database>, postgres: boolean): Promise<
  * The locked head, created (the genesis) on first use. A head at 0 over a log that has rows means the
  * head was deleted or reset: continuing would bless a truncated log, so the batch stops and says so.
  */
-async function lockHead(trx: Transaction<Database>, postgres: boolean): Promise<AuditHeadTable> {
-  const statements = postgres ? HEAD_STATEMENTS.postgres : HEAD_STATEMENTS.sqlite;
-  let head = await readHead(trx, postgres);
+async function lockHead(trx: Transaction<Database>, statements: HeadStatements): Promise<AuditHeadTable> {
+  let head = await readHead(trx, statements);
   if (!head) {
     // Two first writers may both get here; the loser waits on the winner's row, then does nothing,
     // and the second read returns (and locks) the head the winner committed.
     await run(trx, statements.create, [HEAD_ID, 0, GENESIS_HASH]);
-    head = await readHead(trx, postgres);
+    head = await readHead(trx, statements);
     if (!head) throw new LakegateError('INTERNAL', 'The audit chain head could not be created.');
   }
   const seq = Number(head.seq);
@@ -144,7 +148,8 @@ export async function appendAuditBatch(
 ): Promise<void> {
   if (batch.length === 0) return;
   await db.transaction().execute(async (trx) => {
-    const head = await lockHead(trx, postgres);
+    const statements = HEAD_STATEMENTS[postgres ? 'postgres' : 'sqlite'];
+    const head = await lockHead(trx, statements);
     let seq = head.seq;
     let prevHash = head.hash;
     // Rows written out field by field: spreading the pending row twice per record showed in profiles.
@@ -168,7 +173,6 @@ export async function appendAuditBatch(
       return row;
     });
     await insertRows(trx, rows, postgres);
-    const statements = postgres ? HEAD_STATEMENTS.postgres : HEAD_STATEMENTS.sqlite;
     await run(trx, statements.move, [seq, prevHash, HEAD_ID]);
   });
 }
