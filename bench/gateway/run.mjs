@@ -8,10 +8,12 @@
 // round — the machine is shared and noisy), BENCH_SCENARIOS (comma-separated scenario names to run, e.g.
 // "direct chat,lakegate chat"; all by default), BENCH_CPU_PROF=1 (profile both Lakegate processes and print their
 // hot spots), BENCH_STRICT=1 (exit 1 when a target is not met), BENCH_LOADER=node (Node clients for every row
-// even when wrk is installed; by default wrk sends the HTTP/1.1 rows, see wrk-load.mjs).
+// even when wrk and h2load are installed; by default wrk sends the HTTP/1.1 rows and h2load the h2c row, see
+// wrk-load.mjs and h2load-load.mjs).
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:http2';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, resultsDir, runRecord, stampOf, writeResults } from '../common/results.mjs';
@@ -25,6 +27,7 @@ import {
   stopAll,
   stopChild,
 } from './children.mjs';
+import { h2loadVersion, runH2load } from './h2load-load.mjs';
 import { clockTicksPerSecond, cpuTicks, RssSampler, statusKb } from './proc-stats.mjs';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.mjs';
 import { checkTargets, formatTable, formatTargets, TARGETS } from './report.mjs';
@@ -45,10 +48,34 @@ const settings = {
   rounds: Math.floor(numberSetting('BENCH_ROUNDS', 1, 1, 20)),
   scenarios: listSetting('BENCH_SCENARIOS'),
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
-  /** BENCH_LOADER=node sends every row from Node clients even when wrk is installed. */
+  /** BENCH_LOADER=node sends every row from Node clients even when wrk and h2load are installed. */
   loader: process.env.BENCH_LOADER === 'node' ? 'node' : 'auto',
   strict: process.env.BENCH_STRICT === '1',
 };
+
+/** One POST over h2c (prior knowledge), answered in fetch's shape: status, headers.get, text(). */
+function h2cPost(origin, path, headers, body) {
+  return new Promise((resolve, reject) => {
+    const session = connect(origin);
+    session.on('error', reject);
+    const stream = session.request({ ':method': 'POST', ':path': path, ...headers });
+    stream.on('error', reject);
+    stream.on('response', (head) => {
+      const chunks = [];
+      stream.on('data', (chunk) => chunks.push(chunk));
+      stream.on('end', () => {
+        session.close();
+        const text = Buffer.concat(chunks).toString();
+        resolve({
+          status: head[':status'],
+          headers: { get: (name) => head[name] ?? null },
+          text: async () => text,
+        });
+      });
+    });
+    stream.end(body);
+  });
+}
 
 /**
  * One request per scenario before measuring (two for a cache-hit row: the second must be a hit): a broken
@@ -58,7 +85,9 @@ async function smokeTest(scenarios, lakegates) {
   for (const s of scenarios) {
     for (let i = 0; i < (s.cache === 'hit' ? 2 : 1); i++) {
       const body = s.vary ? s.body.replace(s.vary, `smoke-${i}`) : s.body;
-      const response = await fetch(`${s.server.url}${s.path}`, { method: 'POST', headers: s.headers, body });
+      const response = s.h2c
+        ? await h2cPost(`${s.server.url}`, s.path, s.headers, body)
+        : await fetch(`${s.server.url}${s.path}`, { method: 'POST', headers: s.headers, body });
       const text = await response.text();
       const cache = response.headers.get('x-lakegate-cache');
       const cacheWrong = s.cache && (s.cache === 'hit' ? i === 1 && cache !== 'hit' : cache !== 'miss');
@@ -144,12 +173,32 @@ for (const [signal, code] of [
 }
 
 /**
- * Who sends a scenario's requests: wrk when it is installed (see wrk-load.mjs), except for h2c rows and
- * their baseline, which the Node load generator sends.
+ * Who sends a scenario's requests: native clients when they are installed — h2load for h2c rows, wrk for
+ * the others (see h2load-load.mjs, wrk-load.mjs) — except rows that ask for the Node load generator.
  */
-function loaderFor(scenario, nodeLoad, wrk) {
-  if (wrk && !scenario.h2c && scenario.loader !== 'node') return { name: 'wrk', run: runWrk };
+function loaderFor(scenario, nodeLoad, tools) {
+  if (scenario.h2c && tools.h2load) return { name: 'h2load', run: runH2load };
+  if (!scenario.h2c && tools.wrk && scenario.loader !== 'node') return { name: 'wrk', run: runWrk };
   return { name: 'node', run: (target, clients, seconds) => nodeLoad.run(target, clients, seconds) };
+}
+
+/** Which clients send which rows, said once above the results. */
+function loadersLine(tools) {
+  const parts = [
+    tools.wrk ? `wrk ${tools.wrk}, one thread (HTTP/1.1 rows)` : undefined,
+    tools.h2load ? `h2load ${tools.h2load}, one connection (h2c rows)` : undefined,
+  ].filter(Boolean);
+  const missing = [
+    tools.wrk ? undefined : 'wrk (apt-get install wrk)',
+    tools.h2load ? undefined : 'h2load (apt-get install nghttp2-client)',
+  ].filter(Boolean);
+  if (settings.loader === 'node') parts.push('Node clients for every row (BENCH_LOADER=node)');
+  else if (missing.length > 0) {
+    parts.push(
+      `Node clients where ${missing.join(' and ')} would be: they share the cores with the servers and lower their rows`,
+    );
+  }
+  return `${parts.join('; ')}; Node clients for the rows that ask for them`;
 }
 
 /** Warm-up, then the measured window with CPU and peak RSS of the server under test around it. */
@@ -183,7 +232,8 @@ async function measure(loader, scenario, clients, ticksPerSecond) {
     addedP99Ms: Number.NaN,
     cpuUsPerRequest: result.requests > 0 ? cpuUs / result.requests : Number.NaN,
     peakRssMb: peakKb / 1024,
-    baseline: scenario.baseline,
+    // A row from a native client is compared with a direct row from a native client.
+    baseline: loader.name === 'node' ? scenario.baseline : (scenario.nativeBaseline ?? scenario.baseline),
     ...(result.firstError ? { firstError: result.firstError } : {}),
   };
   return row;
@@ -243,7 +293,10 @@ async function main() {
   });
   const governedKey = await benchUser(governed.url, adminKey);
   const load = await startLoadGenerator();
-  const wrk = settings.loader === 'auto' ? wrkVersion() : undefined;
+  const tools =
+    settings.loader === 'auto'
+      ? { wrk: wrkVersion(), h2load: h2loadVersion() }
+      : { wrk: undefined, h2load: undefined };
   for (const { pid } of [upstream, proxy, lakegate, governed]) samplers.set(pid, new RssSampler(pid, 100));
   const lakegateIdleRssMb = (statusKb(lakegate.pid, 'VmRSS') ?? Number.NaN) / 1024;
 
@@ -257,9 +310,7 @@ async function main() {
   process.stdout.write(
     `gateway bench: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per scenario, clients ` +
       `${settings.clients.join(', ')}, ${settings.rounds} round(s); ${cpus().length} CPUs (load average ${loadBefore.toFixed(2)}), node ${process.version}\n` +
-      (wrk
-        ? `  load: wrk ${wrk}, one thread (HTTP/1.1 rows); Node clients (h2c rows and their baseline)\n`
-        : `  load: Node clients for every row${settings.loader === 'node' ? ' (BENCH_LOADER=node)' : ' (wrk is not installed: apt-get install wrk)'}; they share the cores with the servers and lower every row's req/s\n`),
+      `  load: ${loadersLine(tools)}\n`,
   );
 
   // Rows of the same concurrency run back to back (direct, proxy, lakegate) so that they meet the same
@@ -268,7 +319,7 @@ async function main() {
   for (let round = 1; round <= settings.rounds; round++) {
     for (const clients of settings.clients) {
       for (const scenario of scenarios) {
-        const loader = loaderFor(scenario, load, wrk);
+        const loader = loaderFor(scenario, load, tools);
         const row = { round, ...(await measure(loader, scenario, clients, ticksPerSecond)) };
         measured.push(row);
         process.stdout.write(
@@ -285,7 +336,8 @@ async function main() {
   process.stdout.write(`\n${formatTable(rows)}\n\n`);
   process.stdout.write(
     'added = minus the direct row of the same request shape and concurrency (bedrock rows: minus direct chat;\n' +
-      'h2c: minus direct chat from the Node client that sends h2c). load: who sent the requests.\n' +
+      'h2c from h2load: minus direct chat from wrk; h2c from Node: minus direct chat from Node). load: who sent\n' +
+      'the requests.\n' +
       'CPU and RSS are those of the process the clients talk to (direct: the upstream; bare proxy: the proxy;\n' +
       `lakegate: Lakegate): utime+stime over the measured window / requests (${ticksPerSecond} ticks/s), and the\n` +
       `highest VmRSS sampled every 100 ms. Lakegate RSS when idle after start ${lakegateIdleRssMb.toFixed(1)} MB,\n` +

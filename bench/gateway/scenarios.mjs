@@ -1,7 +1,8 @@
 // The scenarios: what the clients send, to which server, and the text a correct answer contains. Every
 // request shape runs direct (client → upstream), through the bare proxy (the floor of any Node gateway)
 // and through Lakegate; the difference to the direct row is what the hop adds. A scenario with `loader:
-// 'node'` (or `h2c`) is sent by the Node load generator even when wrk is installed.
+// 'node'` is sent by the Node load generator even when wrk is installed; `h2c` rows go to h2load when it is
+// installed, else to Node's HTTP/2 client.
 
 import {
   bedrockConverseBody,
@@ -52,7 +53,8 @@ export function scenariosFor(servers, adminKey, governedKey) {
   const baseline = (stream) => (stream ? 'direct chat stream' : 'direct chat');
   return [
     { scenario: 'direct chat', via: 'direct', server: upstream, ...direct(false) },
-    // The h2c row's baseline: its clients are Node's (wrk speaks HTTP/1.1 only), so its direct call is too.
+    // The h2c row's baseline when Node's HTTP/2 client sends it (h2load not installed): its direct call
+    // comes from a Node client too.
     {
       scenario: 'direct chat (node client)',
       via: 'direct',
@@ -87,6 +89,7 @@ export function scenariosFor(servers, adminKey, governedKey) {
       via: 'lakegate',
       server: lakegate,
       baseline: 'direct chat (node client)',
+      nativeBaseline: 'direct chat',
       stream: false,
       h2c: true,
       path: `${bedrockPath}/converse`,
