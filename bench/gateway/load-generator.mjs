@@ -3,38 +3,12 @@
 // request after another for a fixed time and reading every response to its end. Runs as a child process so its CPU is
 // not the gateway's; takes `run` commands and answers with counts and latency percentiles over IPC.
 
-import { connect } from 'node:http2';
 import { Pool } from 'undici';
+import { h2cSession } from './h2c-client.mjs';
 import { summarize } from './stats.mjs';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const pools = new Map();
-
-/**
- * One HTTP/2 session to the origin, requests as streams on it: what the AWS SDK's NodeHttp2Handler does
- * (undici's h2c client was slower than the server it measured). Answers in the shape of undici's.
- */
-function h2cSession(origin) {
-  const session = connect(origin);
-  session.on('error', () => undefined);
-  return {
-    request({ path, method, headers, body }) {
-      return new Promise((resolve, reject) => {
-        const stream = session.request({ ':method': method, ':path': path, ...headers });
-        stream.setTimeout(REQUEST_TIMEOUT_MS, () => stream.close());
-        stream.on('error', reject);
-        stream.on('response', (head) => {
-          const chunks = [];
-          stream.on('data', (chunk) => chunks.push(chunk));
-          const text = new Promise((done) => stream.on('end', () => done(Buffer.concat(chunks).toString())));
-          resolve({ statusCode: head[':status'], body: { text: () => text } });
-        });
-        stream.end(body);
-      });
-    },
-    close: () => new Promise((resolve) => session.close(resolve)),
-  };
-}
 
 function poolFor(origin, clients, h2c) {
   const key = `${origin} ${clients} ${h2c === true}`;

@@ -13,7 +13,6 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:http2';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, resultsDir, runRecord, stampOf, writeResults } from '../common/results.mjs';
@@ -27,6 +26,7 @@ import {
   stopAll,
   stopChild,
 } from './children.mjs';
+import { h2cSession } from './h2c-client.mjs';
 import { h2loadVersion, runH2load } from './h2load-load.mjs';
 import { clockTicksPerSecond, cpuTicks, RssSampler, statusKb } from './proc-stats.mjs';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.mjs';
@@ -53,28 +53,29 @@ const settings = {
   strict: process.env.BENCH_STRICT === '1',
 };
 
-/** One POST over h2c (prior knowledge), answered in fetch's shape: status, headers.get, text(). */
-function h2cPost(origin, path, headers, body) {
-  return new Promise((resolve, reject) => {
-    const session = connect(origin);
-    session.on('error', reject);
-    const stream = session.request({ ':method': 'POST', ':path': path, ...headers });
-    stream.on('error', reject);
-    stream.on('response', (head) => {
-      const chunks = [];
-      stream.on('data', (chunk) => chunks.push(chunk));
-      stream.on('end', () => {
-        session.close();
-        const text = Buffer.concat(chunks).toString();
-        resolve({
-          status: head[':status'],
-          headers: { get: (name) => head[name] ?? null },
-          text: async () => text,
-        });
-      });
-    });
-    stream.end(body);
-  });
+const CACHE_HEADER = 'x-lakegate-cache';
+
+/** One POST of a scenario's body, over h2c for h2c rows: status, text and the cache header. */
+async function postOnce(s, body) {
+  if (!s.h2c) {
+    const response = await fetch(`${s.server.url}${s.path}`, { method: 'POST', headers: s.headers, body });
+    return {
+      status: response.status,
+      text: await response.text(),
+      cache: response.headers.get(CACHE_HEADER),
+    };
+  }
+  const session = h2cSession(s.server.url);
+  try {
+    const response = await session.request({ path: s.path, method: 'POST', headers: s.headers, body });
+    return {
+      status: response.statusCode,
+      text: await response.body.text(),
+      cache: response.headers[CACHE_HEADER] ?? null,
+    };
+  } finally {
+    await session.close();
+  }
 }
 
 /**
@@ -85,15 +86,11 @@ async function smokeTest(scenarios, lakegates) {
   for (const s of scenarios) {
     for (let i = 0; i < (s.cache === 'hit' ? 2 : 1); i++) {
       const body = s.vary ? s.body.replace(s.vary, `smoke-${i}`) : s.body;
-      const response = s.h2c
-        ? await h2cPost(`${s.server.url}`, s.path, s.headers, body)
-        : await fetch(`${s.server.url}${s.path}`, { method: 'POST', headers: s.headers, body });
-      const text = await response.text();
-      const cache = response.headers.get('x-lakegate-cache');
+      const { status, text, cache } = await postOnce(s, body);
       const cacheWrong = s.cache && (s.cache === 'hit' ? i === 1 && cache !== 'hit' : cache !== 'miss');
-      if (response.status !== 200 || !text.includes(s.expect) || cacheWrong) {
+      if (status !== 200 || !text.includes(s.expect) || cacheWrong) {
         throw new Error(
-          `smoke test of "${s.scenario}" failed: status ${response.status}, x-lakegate-cache ${cache}, ` +
+          `smoke test of "${s.scenario}" failed: status ${status}, ${CACHE_HEADER} ${cache}, ` +
             `body ${text.slice(0, 500)}\n` +
             lakegates.map((l) => `lakegate stderr:\n${l.stderrTail()}`).join('\n'),
         );
