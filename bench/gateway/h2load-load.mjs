@@ -5,17 +5,14 @@
 // the status of every answer, not its text: the smoke test before each row checks the text. Latency
 // percentiles come from its per-request log.
 
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inScratchFolder, installedVersion } from './native-client.mjs';
 import { summarize } from './stats.mjs';
 
 /** h2load's version, or undefined when it is not installed. */
 export function h2loadVersion() {
-  const probe = spawnSync('h2load', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return undefined;
-  return /nghttp2\/(\S+)/.exec(probe.stdout)?.[1] ?? 'unknown version';
+  return installedVersion('h2load', /nghttp2\/(\S+)/);
 }
 
 const count = (text, pattern) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
@@ -25,22 +22,14 @@ const count = (text, pattern) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
  * `target` ({ origin, path, headers, body }). Resolves like the Node load generator's run: requests
  * answered with 2xx, errors, the first error, elapsed ms and latency percentiles in ms.
  */
-export async function runH2load(target, clients, seconds) {
-  const dir = mkdtempSync(join(tmpdir(), 'lakegate-h2load-'));
-  try {
-    const body = join(dir, 'body');
-    const log = join(dir, 'requests.tsv');
+export function runH2load(target, clients, seconds) {
+  return inScratchFolder('h2load', async (folder, h2load) => {
+    const body = join(folder, 'body');
+    const log = join(folder, 'requests.tsv');
     writeFileSync(body, target.body);
     const headers = Object.entries(target.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
     const args = ['-c1', `-m${clients}`, '-t1', `-D${Math.max(1, Math.ceil(seconds))}`, '-d', body];
-    const stdout = await new Promise((resolve, reject) => {
-      execFile(
-        'h2load',
-        [...args, ...headers, '--log-file', log, `${target.origin}${target.path}`],
-        (error, out, err) =>
-          error ? reject(new Error(`h2load failed: ${error.message}\n${err}`)) : resolve(out),
-      );
-    });
+    const stdout = await h2load([...args, ...headers, '--log-file', log, `${target.origin}${target.path}`]);
     const finishedSeconds = count(stdout, /finished in ([\d.]+)s/);
     const failed =
       count(stdout, /(\d+) failed/) + count(stdout, /(\d+) errored/) + count(stdout, /(\d+) timeout/);
@@ -65,7 +54,5 @@ export async function runH2load(target, clients, seconds) {
       elapsedMs: finishedSeconds * 1000,
       latency: summarize(latencies),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -2,24 +2,20 @@
 // fraction of what Node clients do. All the benchmark's processes share two cores, so a Node load
 // generator takes CPU from the servers it measures and caps every row; the issue's reference figures (a
 // bare node:http proxy at about 7,000 requests/s) are only reachable with a native client. Every response
-// is still read whole and checked for the scenario's expected text (wrk's `response` hook), and the
+// is still read whole and checked for the scenario's expected text (wrk's `response` hook), and it
 // answers in the same shape as the Node load generator's.
 
-import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inScratchFolder, installedVersion } from './native-client.mjs';
 
 const RESULT_LINE = /^WRK_RESULT (\{.*\})$/m;
 const FIRST_ERROR_LINE = /^WRK_FIRST_ERROR (.*)$/m;
 
-/** wrk's version line, or undefined when wrk is not installed. */
+/** wrk's version, or undefined when wrk is not installed. */
 export function wrkVersion() {
-  const probe = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
-  if (probe.error) return undefined;
-  // wrk prints its version and usage, and exits 1.
-  return /wrk (\S+)/.exec(`${probe.stdout}${probe.stderr}`)?.[1] ?? 'unknown version';
+  return installedVersion('wrk', /wrk (\S+)/);
 }
 
 const lua = (text) => JSON.stringify(text);
@@ -80,17 +76,12 @@ function scriptOf(target, nonce) {
  * `target` ({ origin, path, headers, body, expect, vary? }). Resolves like the Node load generator's run:
  * requests answered correctly, errors, the first error, elapsed ms and latency percentiles in ms.
  */
-export async function runWrk(target, clients, seconds) {
-  const dir = mkdtempSync(join(tmpdir(), 'lakegate-wrk-'));
-  try {
-    const script = join(dir, 'scenario.lua');
+export function runWrk(target, clients, seconds) {
+  return inScratchFolder('wrk', async (folder, wrk) => {
+    const script = join(folder, 'scenario.lua');
     writeFileSync(script, scriptOf(target, randomBytes(4).toString('hex')));
     const args = ['-t1', `-c${clients}`, `-d${Math.max(1, Math.ceil(seconds))}s`, '--timeout', '10s'];
-    const stdout = await new Promise((resolve, reject) => {
-      execFile('wrk', [...args, '-s', script, `${target.origin}${target.path}`], (error, out, err) =>
-        error ? reject(new Error(`wrk failed: ${error.message}\n${err}`)) : resolve(out),
-      );
-    });
+    const stdout = await wrk([...args, '-s', script, `${target.origin}${target.path}`]);
     const match = RESULT_LINE.exec(stdout);
     if (!match) throw new Error(`wrk printed no result:\n${stdout}`);
     const r = JSON.parse(match[1]);
@@ -106,7 +97,5 @@ export async function runWrk(target, clients, seconds) {
       elapsedMs: ms(r.durationUs),
       latency: { p50: ms(r.p50), p90: ms(r.p90), p99: ms(r.p99), mean: ms(r.mean), max: ms(r.max) },
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
