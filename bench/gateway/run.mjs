@@ -181,21 +181,18 @@ function loaderFor(scenario, nodeLoad, tools) {
 
 /** Which clients send which rows, said once above the results. */
 function loadersLine(tools) {
+  if (settings.loader === 'node') return 'Node clients for every row (BENCH_LOADER=node)';
   const parts = [
-    tools.wrk ? `wrk ${tools.wrk}, one thread (HTTP/1.1 rows)` : undefined,
-    tools.h2load ? `h2load ${tools.h2load}, one connection (h2c rows)` : undefined,
-  ].filter(Boolean);
-  const missing = [
-    tools.wrk ? undefined : 'wrk (apt-get install wrk)',
-    tools.h2load ? undefined : 'h2load (apt-get install nghttp2-client)',
-  ].filter(Boolean);
-  if (settings.loader === 'node') parts.push('Node clients for every row (BENCH_LOADER=node)');
-  else if (missing.length > 0) {
-    parts.push(
-      `Node clients where ${missing.join(' and ')} would be: they share the cores with the servers and lower their rows`,
-    );
-  }
-  return `${parts.join('; ')}; Node clients for the rows that ask for them`;
+    tools.wrk
+      ? `wrk ${tools.wrk}, one thread (HTTP/1.1 rows)`
+      : 'Node clients for HTTP/1.1 rows (apt-get install wrk)',
+    tools.h2load
+      ? `h2load ${tools.h2load}, one connection (h2c rows)`
+      : 'Node clients for h2c rows (apt-get install nghttp2-client)',
+  ];
+  const hint =
+    tools.wrk && tools.h2load ? '' : ' — Node clients share the cores with the servers and lower their rows';
+  return `${parts.join('; ')}; Node clients for the rows that ask for them${hint}`;
 }
 
 /** Warm-up, then the measured window with CPU and peak RSS of the server under test around it. */
