@@ -75,3 +75,4 @@ export { isRecord, safeParseJson } from './safe-json.js';
 export { seededRandom } from './seeded-random.js';
 export { type DigestEncoding, sha256 } from './sha256.js';
 export { untilClosed } from './stream-closed.js';
+export { withProperty } from './with-property.js';

@@ -19,6 +19,7 @@ import {
   type StreamEvent,
   type TimeoutPolicy,
   toLakegateError,
+  withProperty,
 } from '../core/index.js';
 import type {
   CallOptions,
@@ -332,15 +333,9 @@ function timeoutError(ms: number, which: 'attempt' | 'total', cause?: unknown): 
   );
 }
 
-/**
- * The provider's request: the caller's input with the model this attempt calls. The key comes first and
- * is set again after the spread (so a stray `modelId` in the input never wins): `{ ...input, modelId }`
- * takes V8's slow path for object literals (about 0.9 against 0.13 µs on Node 20), on every model call.
- */
+/** The provider's request: the caller's input with the model this attempt calls (a stray `modelId` never wins). */
 function withModelId<T extends object>(input: T, modelId: string): T & { modelId: string } {
-  const request = { modelId, ...input };
-  request.modelId = modelId;
-  return request;
+  return withProperty(input, 'modelId', modelId);
 }
 
 /**

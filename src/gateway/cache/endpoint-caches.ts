@@ -2,7 +2,7 @@
 // bounded cache per endpoint, so a busy endpoint cannot evict another's entries. Only Converse is
 // cached; a cached answer keeps the model that produced it, for the usage record of a hit.
 
-import { type ConverseResponse, copyData, type EndpointConfig } from '../../core/index.js';
+import { type ConverseResponse, copyData, type EndpointConfig, withProperty } from '../../core/index.js';
 import type { ModelRef } from '../model-ref.js';
 import type { ServedBy } from '../router.js';
 import { ResponseCache } from './response-cache.js';
@@ -101,8 +101,5 @@ export function answerOfHit(cached: CachedAnswer): { response: ConverseResponse;
   const response = copyData(kept.tree);
   response.usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
   response.metrics = { latencyMs: 0 };
-  // Written out: `{ ...cached.servedBy, attempts: 0 }` builds the object through V8's slow path.
-  const servedBy: ServedBy = { model: cached.servedBy.model, attempts: 0 };
-  if (cached.servedBy.endpoint !== undefined) servedBy.endpoint = cached.servedBy.endpoint;
-  return { response, servedBy };
+  return { response, servedBy: withProperty(cached.servedBy, 'attempts', 0) };
 }

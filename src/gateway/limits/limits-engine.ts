@@ -5,7 +5,7 @@
 // typed 429; it does not wrap or know the model call itself.
 
 import { randomUUID } from 'node:crypto';
-import type { LakegateError } from '../../core/index.js';
+import { type LakegateError, withProperty } from '../../core/index.js';
 import {
   Admission,
   type AdmissionOwner,
@@ -228,8 +228,7 @@ export class LimitsEngine implements AdmissionOwner {
     const now = this.clock();
     try {
       const { spentMicros } = await this.backend.settle({
-        // delta first: `{ ...charge, delta }` builds the object through V8's slow path, per rule per call.
-        rates: corrections.map(({ charge, delta }) => ({ delta, ...charge })),
+        rates: corrections.map(({ charge, delta }) => withProperty(charge, 'delta', delta)),
         spends: spends.map((b) => ({
           key: b.key,
           micros,

@@ -4,7 +4,7 @@
 
 import { type Dispatcher, errors as undiciErrors } from 'undici';
 import type { z } from 'zod';
-import { LakegateError, safeParseJson } from '../../core/index.js';
+import { LakegateError, safeParseJson, withProperty } from '../../core/index.js';
 import type { CallOptions, Cancellation } from '../spec.js';
 import type { PoolSettings } from './http1-connection-pool.js';
 import { parseRetryAfterMs } from './retry-after.js';
@@ -33,14 +33,12 @@ export type ProviderRequest = Omit<UpstreamRequest, 'signal' | 'cancellation'>;
 
 /**
  * The request with the caller's cancellation: its Cancellation when it has one (followed without an
- * AbortSignal), else its signal. The cancellation's key comes first and the request is spread after it:
- * `{ ...request, ...more }` takes V8's slow path for object literals (about 0.9 against 0.13 µs on
- * Node 20), and this runs once per model call. A ProviderRequest has neither key, so nothing is hidden.
+ * AbortSignal), else its signal.
  */
 export function withCancellation(request: ProviderRequest, call: CallOptions | undefined): UpstreamRequest {
   return call?.cancellation
-    ? { cancellation: call.cancellation, ...request }
-    : { signal: call?.signal, ...request };
+    ? withProperty(request, 'cancellation', call.cancellation)
+    : withProperty(request, 'signal', call?.signal);
 }
 
 /** Extracts the provider's own error message from its error body, if it has the provider's shape. */

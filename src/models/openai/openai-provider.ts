@@ -2,12 +2,13 @@
 // (vLLM, Ollama, llama.cpp, Groq, ...): their differences are options here, not forks of this code.
 
 import type { Dispatcher } from 'undici';
-import type {
-  ConverseRequest,
-  ConverseResponse,
-  EmbedRequest,
-  RerankRequest,
-  StreamEvent,
+import {
+  type ConverseRequest,
+  type ConverseResponse,
+  type EmbedRequest,
+  type RerankRequest,
+  type StreamEvent,
+  withProperty,
 } from '../../core/index.js';
 import {
   type AnswerErrorOf,
@@ -71,16 +72,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): ModelProvi
     ...(options.project ? { 'openai-project': options.project } : {}),
     ...options.headers,
   };
-  // OpenAI logs this id with the request, so our logs and theirs can be joined. The key comes first and
-  // is set again after the spread (ours wins over a configured header): `{ ...fixed, key }` takes V8's
-  // slow path for object literals (about 1.1 against 0.1 µs on Node 20), on every call.
-  const headersFor = (callOptions: CallOptions | undefined): Record<string, string> => {
-    const requestId = callOptions?.requestId;
-    if (!requestId) return fixedHeaders;
-    const headers = { 'x-client-request-id': requestId, ...fixedHeaders };
-    headers['x-client-request-id'] = requestId;
-    return headers;
-  };
+  // OpenAI logs this id with the request, so our logs and theirs can be joined (ours wins over a
+  // configured header of the same name).
+  const headersFor = (callOptions: CallOptions | undefined): Record<string, string> =>
+    callOptions?.requestId
+      ? withProperty(fixedHeaders, 'x-client-request-id', callOptions.requestId)
+      : fixedHeaders;
 
   const upstreamRequest = (path: string, body: object, callOptions: CallOptions | undefined) => ({
     url: `${baseUrl}${path}`,
