@@ -25,11 +25,15 @@ afterEach(async () => {
   rmSync(join(home, '..'), { recursive: true, force: true });
 });
 
-async function start(env: Record<string, string> = {}, config: unknown = {}): Promise<RunningServer> {
+async function start(
+  env: Record<string, string> = {},
+  config: unknown = {},
+  at: string = home,
+): Promise<RunningServer> {
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
-    home,
+    home: at,
     config: configSchema.parse(config),
     env,
   });
@@ -163,8 +167,9 @@ describe('startServer', () => {
         const token = first.newAdminKey!;
         expect(await models(first, token)).toBe(200);
         expect(existsSync(join(home, 'control.db'))).toBe(false);
-        // A second replica on the same database: same admin, no new key.
-        const replica = await start(env);
+        // A second replica on the same database: same admin, no new key. Its own home, as on its own
+        // machine (the usage store's DuckDB file belongs to one process).
+        const replica = await start(env, {}, join(home, '..', 'replica-home'));
         expect(replica.newAdminKey).toBeUndefined();
         expect(await models(replica, token)).toBe(200);
         await stop(replica);

@@ -19,7 +19,7 @@ import {
 } from '../gateway/index.js';
 import { GuardrailService } from '../guardrails/index.js';
 import { createProviders, type Env, estimateTokens } from '../models/index.js';
-import { PriceTable, UsageMetrics, type UsageStorage, UsageStoreThread } from '../observability/index.js';
+import { PriceTable, UsageMetrics, type UsageStorage, UsageStoreProcess } from '../observability/index.js';
 import { type GovernedRetrieval, openRetrieval } from '../retrieval/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { agentRuntimeRoutes, agentRuntimeSurface, knowledgeBaseRoutes } from './agent-runtime/index.js';
@@ -276,12 +276,12 @@ async function startWithCatalog(
       ...(settings.log ? { log: settings.log } : {}),
     });
     services.retrieval = retrieval;
-    // Usage: one record per model call, in <home>/usage/usage.duckdb, written by a worker thread
+    // Usage: one record per model call, in <home>/usage/usage.duckdb, written by a process of its own
     // (docs/usage.md). DuckDB creates its files with the process umask: the owner-only folder is what
     // keeps them private.
     const usageDir = join(settings.home, 'usage');
     mkdirSync(usageDir, { recursive: true, mode: 0o700 });
-    usageStore = await UsageStoreThread.open({
+    usageStore = await UsageStoreProcess.open({
       path: join(usageDir, 'usage.duckdb'),
       onError: (error) =>
         settings.log?.(`usage: writing records failed, will retry: ${(error as Error).message}`),

@@ -8,4 +8,4 @@ export { USAGE_DIMENSIONS } from './usage-report.js';
 export type { UsageStorage, UsageStoreStats } from './usage-storage.js';
 export type { UsageStoreOptions } from './usage-store.js';
 export { UsageStore } from './usage-store.js';
-export { UsageStoreThread } from './usage-store-thread.js';
+export { UsageStoreProcess } from './usage-store-process.js';

@@ -1,6 +1,6 @@
 // What the rest of the process needs of the usage records: a non-blocking `record`, reports, counters
-// for /metrics, and a close that loses nothing. UsageStore is the DuckDB store itself; UsageStoreThread
-// runs one on a worker thread so that its writes never take the event loop.
+// for /metrics, and a close that loses nothing. UsageStore is the DuckDB store itself; UsageStoreProcess
+// runs one in a child process so that its writes never take the event loop nor its memory the gateway's.
 
 import type { UsageRecord } from './usage-record.js';
 import type { UsageReportQuery, UsageReportRow } from './usage-report.js';

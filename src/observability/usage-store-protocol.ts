@@ -1,37 +1,37 @@
-// The messages between UsageStoreThread (the event loop's side) and the usage-store worker.
+// The messages between UsageStoreProcess (the gateway's side) and the usage-store process (usage-store-child.ts).
 
 import type { UsageRecord } from './usage-record.js';
 import type { UsageReportQuery } from './usage-report.js';
 import type { UsageStoreStats } from './usage-storage.js';
 
-export interface UsageWorkerSettings {
+export interface UsageStoreSettings {
   path: string;
   batchSize?: number;
   flushIntervalMs?: number;
   maxQueue?: number;
 }
 
-export type UsageWorkerCall =
+export type UsageStoreCall =
   | { method: 'flush' }
   | { method: 'report'; query: UsageReportQuery }
   | { method: 'recent'; limit: number; principalId?: string }
   | { method: 'close' };
 
-export type ToUsageWorker =
+export type ToUsageStore =
   | { type: 'records'; records: UsageRecord[] }
-  | { type: 'call'; id: number; call: UsageWorkerCall };
+  | { type: 'call'; id: number; call: UsageStoreCall };
 
-export interface WorkerError {
+export interface RemoteError {
   message: string;
   /** A LakegateError's code, to raise the same error on the other side. */
   code?: string;
 }
 
-export type FromUsageWorker =
+export type FromUsageStore =
   | { type: 'ready' }
-  | { type: 'failed'; error: WorkerError }
+  | { type: 'failed'; error: RemoteError }
   | { type: 'reply'; id: number; value: unknown }
-  | { type: 'rejected'; id: number; error: WorkerError }
+  | { type: 'rejected'; id: number; error: RemoteError }
   | { type: 'stats'; stats: UsageStoreStats }
-  /** A background write failed (the records stay queued in the worker and are retried). */
-  | { type: 'write-failed'; error: WorkerError };
+  /** A background write failed (the records stay queued in the usage process and are retried). */
+  | { type: 'write-failed'; error: RemoteError };
