@@ -28,7 +28,7 @@ import {
 } from './children.mjs';
 import { h2cSession } from './h2c-client.mjs';
 import { h2loadVersion, runH2load } from './h2load-load.mjs';
-import { clockTicksPerSecond, cpuTicks, RssSampler, statusKb } from './proc-stats.mjs';
+import { clockTicksPerSecond, descendantPids, RssSampler, statusKb, treeCpuTicks } from './proc-stats.mjs';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.mjs';
 import { checkTargets, formatTable, formatTargets, TARGETS } from './report.mjs';
 import { GOVERNED_ENDPOINT, LOGGED_ENDPOINT, scenariosFor } from './scenarios.mjs';
@@ -202,10 +202,10 @@ async function measure(loader, scenario, clients, ticksPerSecond) {
   delete target.server;
   if (settings.warmupSeconds > 0) await loader.run(target, clients, settings.warmupSeconds);
   samplers.get(pid).takePeak();
-  const cpuBefore = cpuTicks(pid);
+  const cpuBefore = treeCpuTicks(pid);
   const result = await loader.run(target, clients, settings.seconds);
-  const cpuAfter = cpuTicks(pid);
-  const peakKb = samplers.get(pid).takePeak();
+  const cpuAfter = treeCpuTicks(pid);
+  const peak = samplers.get(pid).takePeak();
   const cpuUs = ((cpuAfter - cpuBefore) / ticksPerSecond) * 1e6;
   const row = {
     scenario: scenario.scenario,
@@ -225,7 +225,8 @@ async function measure(loader, scenario, clients, ticksPerSecond) {
     addedP50Ms: Number.NaN,
     addedP99Ms: Number.NaN,
     cpuUsPerRequest: result.requests > 0 ? cpuUs / result.requests : Number.NaN,
-    peakRssMb: peakKb / 1024,
+    peakRssMb: peak.kb / 1024,
+    peakChildrenRssMb: peak.childrenKb / 1024,
     // A row from a native client is compared with a direct row from a native client.
     baseline: loader.name === 'node' ? scenario.baseline : (scenario.nativeBaseline ?? scenario.baseline),
     ...(result.firstError ? { firstError: result.firstError } : {}),
@@ -293,6 +294,9 @@ async function main() {
       : { wrk: undefined, h2load: undefined };
   for (const { pid } of [upstream, proxy, lakegate, governed]) samplers.set(pid, new RssSampler(pid, 100));
   const lakegateIdleRssMb = (statusKb(lakegate.pid, 'VmRSS') ?? Number.NaN) / 1024;
+  const lakegateChildren = descendantPids(lakegate.pid);
+  const childrenIdleRssMb =
+    lakegateChildren.reduce((sum, pid) => sum + (statusKb(pid, 'VmRSS') ?? 0), 0) / 1024;
 
   const scenarios = scenariosFor({ upstream, proxy, lakegate, governed }, adminKey, governedKey).filter(
     (s) => !settings.scenarios || settings.scenarios.includes(s.scenario),
@@ -333,9 +337,10 @@ async function main() {
       'h2c from h2load: minus direct chat from wrk; h2c from Node: minus direct chat from Node). load: who sent\n' +
       'the requests.\n' +
       'CPU and RSS are those of the process the clients talk to (direct: the upstream; bare proxy: the proxy;\n' +
-      `lakegate: Lakegate): utime+stime over the measured window / requests (${ticksPerSecond} ticks/s), and the\n` +
-      `highest VmRSS sampled every 100 ms. Lakegate RSS when idle after start ${lakegateIdleRssMb.toFixed(1)} MB,\n` +
-      `VmHWM over the whole run ${vmHwmMb.toFixed(1)} MB.\n` +
+      `lakegate: Lakegate): utime+stime over the measured window / requests (${ticksPerSecond} ticks/s), with the CPU\n` +
+      "of its children (Lakegate's usage-store process) added, and the highest VmRSS sampled every 100 ms; the\n" +
+      "children's own, summed, in the next column. Lakegate RSS when idle after start " +
+      `${lakegateIdleRssMb.toFixed(1)} MB (children ${childrenIdleRssMb.toFixed(1)} MB), VmHWM over the whole run ${vmHwmMb.toFixed(1)} MB.\n` +
       "'lakegate governed' rows: a second Lakegate process with a user's key, rate/token limits and a budget\n" +
       'in process, usage records and the response cache (cache miss: every request differs; cache hit: the\n' +
       'same request again), and one endpoint that also logs every payload to an inference table.\n' +
