@@ -11,12 +11,13 @@
 
 import { isLakegateError } from '../core/index.js';
 import { UsageStore } from './usage-store.js';
-import type {
-  FromUsageStore,
-  RemoteError,
-  ToUsageStore,
-  UsageStoreCall,
-  UsageStoreSettings,
+import {
+  type FromUsageStore,
+  type RemoteError,
+  type ToUsageStore,
+  type UsageStoreCall,
+  type UsageStoreSettings,
+  usageRecordOfRow,
 } from './usage-store-protocol.js';
 
 if (!process.send) throw new Error('usage-store-child.js runs as a child process with an IPC channel.');
@@ -75,7 +76,7 @@ async function answer(call: UsageStoreCall): Promise<unknown> {
 
 process.on('message', (message: ToUsageStore) => {
   if (message.type === 'records') {
-    for (const record of message.records) store.record(record);
+    for (const row of message.rows) store.record(usageRecordOfRow(row));
     return;
   }
   answer(message.call)

@@ -11,12 +11,13 @@ import type { UsageRecord } from './usage-record.js';
 import type { UsageReportQuery, UsageReportRow } from './usage-report.js';
 import type { UsageStorage, UsageStoreStats } from './usage-storage.js';
 import type { UsageStoreOptions } from './usage-store.js';
-import type {
-  FromUsageStore,
-  RemoteError,
-  ToUsageStore,
-  UsageStoreCall,
-  UsageStoreSettings,
+import {
+  type FromUsageStore,
+  type RemoteError,
+  type ToUsageStore,
+  type UsageStoreCall,
+  type UsageStoreSettings,
+  usageRecordRow,
 } from './usage-store-protocol.js';
 
 export interface UsageStoreProcessOptions extends UsageStoreOptions {
@@ -58,8 +59,8 @@ function exitError(code: number | null, signal: NodeJS.Signals | null): Lakegate
 /** Starts the child and resolves once its store is open; rejects with the store's own error. */
 async function startChild(settings: UsageStoreSettings): Promise<ChildProcess> {
   const child = fork(childModule(), [JSON.stringify(settings)], {
-    // Structured clone over the channel, as a worker's postMessage did: cheaper than JSON for batches.
-    serialization: 'advanced',
+    // JSON over the channel (the default), with records as arrays: usage-store-protocol.ts says why.
+    serialization: 'json',
     // Not the gateway's own flags (a test runner's loaders, say). A small young generation: the child
     // only unpacks batches and appends them, and V8's default (16 MB semi-spaces) held ~20 MB more
     // under load for no CPU gained (bench/gateway, 16 clients).
@@ -106,7 +107,7 @@ export class UsageStoreProcess implements UsageStorage {
   private childStats: UsageStoreStats = NO_STATS;
   /** The counters of the children before it, so that /metrics counters never go back after a restart. */
   private earlierStats: UsageStoreStats = NO_STATS;
-  /** Records refused here (the queue was full or the store closed), or lost with a child that stopped. */
+  /** Records refused here: the queue was full, the store closed, or it closed while its process was down. */
   private dropped = 0;
   private closed = false;
   /** Set while records wait for their hand-off: an idle gateway keeps no timer ticking. */
@@ -298,7 +299,7 @@ export class UsageStoreProcess implements UsageStorage {
     if (this.pending.length === 0 || this.child === undefined) return;
     const records = this.pending;
     this.pending = [];
-    this.child.send({ type: 'records', records } satisfies ToUsageStore);
+    this.child.send({ type: 'records', rows: records.map(usageRecordRow) } satisfies ToUsageStore);
   }
 
   private failAll(error: Error): void {
