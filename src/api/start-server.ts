@@ -283,8 +283,7 @@ async function startWithCatalog(
     mkdirSync(usageDir, { recursive: true, mode: 0o700 });
     usageStore = await UsageStoreProcess.open({
       path: join(usageDir, 'usage.duckdb'),
-      onError: (error) =>
-        settings.log?.(`usage: writing records failed, will retry: ${(error as Error).message}`),
+      onError: (error) => settings.log?.(`usage: ${(error as Error).message}`),
     });
     // Limits (docs/limits.md): in process, or shared by every replica through LAKEGATE_REDIS_URL.
     limits = createLimitsEngine(config, env, {

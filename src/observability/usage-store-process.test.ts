@@ -139,7 +139,7 @@ describe('UsageStoreProcess', () => {
     // Counters carry on across the restart instead of starting again at zero.
     expect(store.stats()).toMatchObject({ queued: 0, written: 6, dropped: 0 });
     expect(errors.map((error) => error.message)).toEqual([
-      "The usage store's process was stopped by SIGKILL.",
+      "The usage store's process was stopped by SIGKILL. Starting it again in 0.1 s.",
     ]);
     await store.close();
   });

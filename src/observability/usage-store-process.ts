@@ -217,8 +217,10 @@ export class UsageStoreProcess implements UsageStorage {
     this.childStartedAt = Date.now();
     child.on('message', (message: FromUsageStore) => {
       if (message.type === 'stats') this.childStats = message.stats;
-      else if (message.type === 'write-failed') this.onError(errorFrom(message.error));
-      else if (message.type === 'reply' || message.type === 'rejected') {
+      else if (message.type === 'write-failed') {
+        const { message: why } = message.error;
+        this.onError(errorFrom({ ...message.error, message: `writing records failed, will retry: ${why}` }));
+      } else if (message.type === 'reply' || message.type === 'rejected') {
         const call = this.calls.get(message.id);
         this.calls.delete(message.id);
         if (message.type === 'reply') call?.resolve(message.value);
@@ -250,9 +252,13 @@ export class UsageStoreProcess implements UsageStorage {
     };
     this.childStats = NO_STATS;
     if (this.closed) return;
-    this.onError(error);
     if (Date.now() - this.childStartedAt >= STABLE_AFTER_MS) this.restartDelayMs = this.firstRestartDelayMs;
+    this.onError(new LakegateError('INTERNAL', `${error.message} ${this.restartNotice()}`));
     this.restartLater();
+  }
+
+  private restartNotice(): string {
+    return `Starting it again in ${(this.restartDelayMs / 1000).toFixed(1)} s.`;
   }
 
   private restartLater(): void {
@@ -268,7 +274,10 @@ export class UsageStoreProcess implements UsageStorage {
         },
         (error: unknown) => {
           if (this.closed) return;
-          this.onError(error);
+          const why = error instanceof Error ? error.message : String(error);
+          this.onError(
+            new LakegateError('INTERNAL', `The usage store did not start: ${why} ${this.restartNotice()}`),
+          );
           this.restartLater();
         },
       );
