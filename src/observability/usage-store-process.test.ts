@@ -87,6 +87,19 @@ describe('UsageStoreProcess', () => {
     await expect(UsageStoreProcess.open({ path })).rejects.toThrow(/usage\.duckdb|directory|No such file/i);
   });
 
+  it('refuses a second store on the same file, saying that another Lakegate holds the home', async () => {
+    const path = databasePath();
+    const first = await UsageStoreProcess.open({ path });
+    try {
+      const refused = await UsageStoreProcess.open({ path }).catch((error: unknown) => error);
+      expect(isLakegateError(refused) && refused.code).toBe('CONFIG_INVALID');
+      expect((refused as Error).message).toContain(`in use by another process (pid ${first.pid})`);
+      expect((refused as Error).message).toMatch(/own LAKEGATE_HOME/);
+    } finally {
+      await first.close();
+    }
+  });
+
   it('keeps what a killed gateway handed over, and its process leaves with the gateway', async () => {
     const path = databasePath();
     const builtModule = fileURLToPath(new URL('../../dist/observability/index.js', import.meta.url));

@@ -23,6 +23,20 @@ import {
 } from './usage-schema.js';
 import type { UsageStorage, UsageStoreStats } from './usage-storage.js';
 
+/**
+ * DuckDB's refusal to open a file another process holds, said as what it means here: a second Lakegate on
+ * the same home. (Its own message names the lock and the pid, not what to change.)
+ */
+function inUseElsewhere(error: unknown, path: string): LakegateError | undefined {
+  const message = error instanceof Error ? error.message : '';
+  if (!/Could not set lock on file/i.test(message)) return undefined;
+  const holder = /\(PID (\d+)\)/.exec(message)?.[1];
+  return new LakegateError(
+    'CONFIG_INVALID',
+    `The usage store ${path} is in use by another process${holder ? ` (pid ${holder})` : ''}: is another Lakegate running on this home? Each Lakegate needs its own LAKEGATE_HOME (--home).`,
+  );
+}
+
 export interface UsageStoreOptions {
   /** The database file, or `:memory:`. */
   path: string;
@@ -88,6 +102,8 @@ export class UsageStore implements UsageStorage {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       enable_external_access: 'false',
+    }).catch((error: unknown) => {
+      throw inUseElsewhere(error, options.path) ?? error;
     });
     try {
       const writer = await instance.connect();
