@@ -36,7 +36,9 @@ export function descendantPids(pid) {
     }
     // Field 4 (ppid) is the second after the command name, which may hold spaces and parentheses.
     const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), Number(entry)]);
+    const siblings = childrenOf.get(parent);
+    if (siblings) siblings.push(Number(entry));
+    else childrenOf.set(parent, [Number(entry)]);
   }
   const found = [];
   const visit = (parent) => {
@@ -72,6 +74,11 @@ export function statusKb(pid, field) {
   return match ? Number(match[1]) : undefined;
 }
 
+/** VmRSS of the processes summed, in kB (one that is gone counts 0). */
+export function summedRssKb(pids) {
+  return pids.reduce((sum, pid) => sum + (statusKb(pid, 'VmRSS') ?? 0), 0);
+}
+
 /**
  * Samples VmRSS every `intervalMs`, of the process and (summed) of the processes under it; `takePeak()`
  * returns the highest of each since the last call, as { kb, childrenKb }. The processes under it are
@@ -90,7 +97,7 @@ export class RssSampler {
   sample() {
     const kb = statusKb(this.pid, 'VmRSS');
     if (kb !== undefined && kb > this.peakKb) this.peakKb = kb;
-    const childrenKb = this.children.reduce((sum, pid) => sum + (statusKb(pid, 'VmRSS') ?? 0), 0);
+    const childrenKb = summedRssKb(this.children);
     if (childrenKb > this.peakChildrenKb) this.peakChildrenKb = childrenKb;
   }
 

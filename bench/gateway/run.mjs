@@ -28,7 +28,14 @@ import {
 } from './children.mjs';
 import { h2cSession } from './h2c-client.mjs';
 import { h2loadVersion, runH2load } from './h2load-load.mjs';
-import { clockTicksPerSecond, descendantPids, RssSampler, statusKb, treeCpuTicks } from './proc-stats.mjs';
+import {
+  clockTicksPerSecond,
+  descendantPids,
+  RssSampler,
+  statusKb,
+  summedRssKb,
+  treeCpuTicks,
+} from './proc-stats.mjs';
 import { formatProfileSummary, summarizeProfile } from './profile-summary.mjs';
 import { checkTargets, formatTable, formatTargets, TARGETS } from './report.mjs';
 import { GOVERNED_ENDPOINT, LOGGED_ENDPOINT, scenariosFor } from './scenarios.mjs';
@@ -294,9 +301,7 @@ async function main() {
       : { wrk: undefined, h2load: undefined };
   for (const { pid } of [upstream, proxy, lakegate, governed]) samplers.set(pid, new RssSampler(pid, 100));
   const lakegateIdleRssMb = (statusKb(lakegate.pid, 'VmRSS') ?? Number.NaN) / 1024;
-  const lakegateChildren = descendantPids(lakegate.pid);
-  const childrenIdleRssMb =
-    lakegateChildren.reduce((sum, pid) => sum + (statusKb(pid, 'VmRSS') ?? 0), 0) / 1024;
+  const childrenIdleRssMb = summedRssKb(descendantPids(lakegate.pid)) / 1024;
 
   const scenarios = scenariosFor({ upstream, proxy, lakegate, governed }, adminKey, governedKey).filter(
     (s) => !settings.scenarios || settings.scenarios.includes(s.scenario),
