@@ -94,21 +94,18 @@ process.on('message', (message: ToUsageStore) => {
     });
 });
 
-// The gateway went away without a close (killed, crashed): keep what was handed over, then leave.
-process.on('disconnect', () => {
+/** Writes what it holds, then leaves. */
+function closeAndExit(): void {
   closeStore().then(
     () => process.exit(0),
     () => process.exit(1),
   );
-});
+}
+
+// The gateway went away without a close (killed, crashed): keep what was handed over, then leave.
+process.on('disconnect', closeAndExit);
 // Started in its own process group, so a terminal's Ctrl-C reaches the gateway only, which closes this
 // store in order. A signal sent to this process itself still ends it, after writing what it holds.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    closeStore().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
+process.on('SIGINT', closeAndExit);
+process.on('SIGTERM', closeAndExit);
 send({ type: 'ready' });

@@ -4,13 +4,10 @@
 import type { UsageRecord } from './usage-record.js';
 import type { UsageReportQuery } from './usage-report.js';
 import type { UsageStoreStats } from './usage-storage.js';
+import type { UsageStoreOptions } from './usage-store.js';
 
-export interface UsageStoreSettings {
-  path: string;
-  batchSize?: number;
-  flushIntervalMs?: number;
-  maxQueue?: number;
-}
+/** The store's options as they cross to its process: everything but the error callback. */
+export type UsageStoreSettings = Omit<UsageStoreOptions, 'onError'>;
 
 export type UsageStoreCall =
   | { method: 'flush' }
