@@ -142,7 +142,7 @@ export class UsageStoreProcess implements UsageStorage {
     return store;
   }
 
-  /** The store's process (undefined while it restarts), for an operator and the benchmark's CPU count. */
+  /** The store's process (undefined while it restarts): to find it on the machine, or to stop it in a test. */
   get pid(): number | undefined {
     return this.child?.pid;
   }
