@@ -29,7 +29,11 @@ export interface AuditLogOptions {
   db: Kysely<Database>;
   /** How long a record may wait in memory before it is written: the most a crash can lose. */
   flushIntervalMs?: number;
-  /** Records per transaction. */
+  /**
+   * Records per transaction (default 64). With SQLite a transaction runs on the event loop: 64 records take
+   * a millisecond or two, where 500 held every request in flight for 5–10 ms (p99 at 16 clients in
+   * bench/gateway fell by about a quarter); between transactions the flush lets requests run.
+   */
   maxBatch?: number;
   /** Records held in memory while the database is slow or down; beyond it new records are dropped, counted and reported. */
   maxQueue?: number;
@@ -100,7 +104,7 @@ export class AuditLog {
     this.db = options.db;
     this.postgres = isPostgres(options.db);
     this.flushIntervalMs = options.flushIntervalMs ?? 200;
-    this.maxBatch = Math.max(1, options.maxBatch ?? 500);
+    this.maxBatch = Math.max(1, options.maxBatch ?? 64);
     this.maxQueue = Math.max(1, options.maxQueue ?? 100_000);
     this.onError = options.onError;
   }
@@ -201,6 +205,9 @@ export class AuditLog {
       this.queue.splice(0, batch.length);
       this.written += batch.length;
       this.failures = 0;
+      // SQLite writes on the event loop: between transactions, let the requests waiting behind us run.
+      if (this.written < target && this.queue.length > 0)
+        await new Promise((resolve) => setImmediate(resolve));
     }
     if (this.queue.length > 0) this.schedule(this.queue.length >= this.maxBatch ? 0 : this.flushIntervalMs);
   }
