@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
+import { median } from '../common/median.mjs';
 import { repoRoot, runRecord, writeResults } from '../common/results.mjs';
 import { listSetting, numberSetting } from '../common/settings.mjs';
 import { killAllNow, startLakegate, startLoadGenerator, startUpstream, stopAll } from './children.mjs';
@@ -97,12 +98,6 @@ async function loadRunners(count) {
   }
   return runners;
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function main() {
   const startedAt = new Date();

@@ -22,6 +22,7 @@ import { openCatalog } from '../../dist/catalog/index.js';
 import { openGovernedData, SqlGovernor } from '../../dist/data/index.js';
 import { openStore } from '../../dist/store/index.js';
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
+import { median } from '../common/median.mjs';
 import { runRecord, writeResults } from '../common/results.mjs';
 import { numberSetting } from '../common/settings.mjs';
 import { buildClaims, handWrittenClaims } from './claims-data.mjs';
@@ -33,11 +34,6 @@ const canonical = (rows) =>
   JSON.stringify(rows, (_, v) =>
     typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(10)) : v,
   );
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 async function main() {
   const startedAt = new Date();

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startedUsageRecord, UsageStore } from '../../dist/observability/index.js';
 import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
+import { median } from '../common/median.mjs';
 import { runRecord, writeResults } from '../common/results.mjs';
 import { numberSetting } from '../common/settings.mjs';
 
@@ -84,8 +85,6 @@ function recordAt(i, time) {
   record.costUsd = provider === 'local' ? 0 : (record.inputTokens * 3 + record.outputTokens * 15) / 1e6;
   return record;
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function timed(run) {
   const times = [];
