@@ -13,7 +13,6 @@
 // BENCH_LOADER=node (Node clients even when wrk is installed).
 
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,15 @@ import { fixed, formatMarkdownTable } from '../common/markdown-table.mjs';
 import { median } from '../common/median.mjs';
 import { repoRoot, runRecord, writeResults } from '../common/results.mjs';
 import { listSetting, numberSetting } from '../common/settings.mjs';
-import { killAllNow, startLakegate, startLoadGenerator, startUpstream, stopAll } from './children.mjs';
+import {
+  benchAdminKey,
+  killAllNow,
+  startLakegate,
+  startLoadGenerator,
+  startUpstream,
+  stopAll,
+  upstreamProviderYaml,
+} from './children.mjs';
 import { clockTicksPerSecond, descendantPids, statusKb, summedRssKb, treeCpuTicks } from './proc-stats.mjs';
 import { scenariosFor } from './scenarios.mjs';
 import { runWrk, wrkVersion } from './wrk-load.mjs';
@@ -105,13 +112,10 @@ async function main() {
   const ticksPerSecond = clockTicksPerSecond();
   scratch = mkdtempSync(join(tmpdir(), 'lakegate-bench-ab-'));
   const base = buildBase(settings.base);
-  const adminKey = `lg${randomBytes(8).toString('hex').toUpperCase()}.${randomBytes(24).toString('base64url')}`;
+  const adminKey = benchAdminKey();
   const upstream = await startUpstream();
   const configPath = join(scratch, 'lakegate.yaml');
-  writeFileSync(
-    configPath,
-    `providers:\n  upstream: { type: openai-compatible, baseUrl: "${upstream.url}/v1" }\n`,
-  );
+  writeFileSync(configPath, upstreamProviderYaml(upstream.url));
   const sides = [
     { name: `base ${base.commit}`, root: worktree },
     { name: 'working tree', root: repoRoot },

@@ -1,7 +1,9 @@
-// The benchmark's three child processes — upstream, Lakegate, load generator — and the one place that
-// stops them all, whatever way the benchmark ends.
+// The benchmark's child processes — upstream, bare proxy, Lakegate, load generator — with what a Lakegate
+// under test is given (an admin key, the upstream as its provider), and the one place that stops them all,
+// whatever way the benchmark ends.
 
 import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,6 +85,16 @@ export async function startLoadGenerator() {
       });
     },
   };
+}
+
+/** A fresh admin key for the Lakegates of one run, in the form LAKEGATE_ADMIN_KEY takes. */
+export function benchAdminKey() {
+  return `lg${randomBytes(8).toString('hex').toUpperCase()}.${randomBytes(24).toString('base64url')}`;
+}
+
+/** The `providers:` section of a bench Lakegate's config: the local upstream as `upstream`. */
+export function upstreamProviderYaml(upstreamUrl) {
+  return `providers:\n  upstream: { type: openai-compatible, baseUrl: "${upstreamUrl}/v1" }\n`;
 }
 
 /** Starts `node bin/lakegate.js up` and resolves with its URL once it says it is serving. */

@@ -11,13 +11,13 @@
 // even when wrk and h2load are installed; by default wrk sends the HTTP/1.1 rows and h2load the h2c row, see
 // wrk-load.mjs and h2load-load.mjs).
 
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, resultsDir, runRecord, stampOf, writeResults } from '../common/results.mjs';
 import { listSetting, numberSetting } from '../common/settings.mjs';
 import {
+  benchAdminKey,
   killAllNow,
   startBareProxy,
   startLakegate,
@@ -25,6 +25,7 @@ import {
   startUpstream,
   stopAll,
   stopChild,
+  upstreamProviderYaml,
 } from './children.mjs';
 import { h2cSession } from './h2c-client.mjs';
 import { h2loadVersion, runH2load } from './h2load-load.mjs';
@@ -116,7 +117,7 @@ function governedConfig(upstreamUrl) {
     `    served: [{ model: upstream/bench-model }]\n    retry: { attempts: 0 }\n` +
     `    cache: { ttlSeconds: 3600, maxEntries: 10000 }\n${extra}`;
   return (
-    `providers:\n  upstream: { type: openai-compatible, baseUrl: "${upstreamUrl}/v1" }\n` +
+    upstreamProviderYaml(upstreamUrl) +
     `endpoints:\n  ${GOVERNED_ENDPOINT}:\n${endpoint('')}` +
     `  ${LOGGED_ENDPOINT}:\n${endpoint('    inferenceTable: { table: bench.logs.payloads, sampleRate: 1 }\n')}` +
     'limits:\n  rateLimits:\n' +
@@ -264,16 +265,13 @@ async function main() {
   const stamp = stampOf(startedAt);
   const ticksPerSecond = clockTicksPerSecond();
   home = mkdtempSync(join(tmpdir(), 'lakegate-bench-'));
-  const adminKey = `lg${randomBytes(8).toString('hex').toUpperCase()}.${randomBytes(24).toString('base64url')}`;
+  const adminKey = benchAdminKey();
   const profileDir = join(resultsDir, `profile-${stamp}`);
 
   const upstream = await startUpstream();
   const proxy = await startBareProxy(upstream.url);
   const configPath = join(home, 'lakegate.yaml');
-  writeFileSync(
-    configPath,
-    `providers:\n  upstream: { type: openai-compatible, baseUrl: "${upstream.url}/v1" }\n`,
-  );
+  writeFileSync(configPath, upstreamProviderYaml(upstream.url));
   // Each Lakegate profiles into its own folder, so the two processes' profiles cannot be mixed up.
   const profileFlags = (name) =>
     settings.cpuProfile ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : [];
