@@ -7,8 +7,9 @@
 
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { type Dispatcher, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
 import { Http1ParseError, Http1ResponseParser, type ResponseHead } from './http1-response-parser.js';
+import { undiciErrors } from './undici-parts.js';
 
 /** Settings of the pools of one agent, in seconds (the clock ticks once a second). */
 export interface PoolSettings {

@@ -2,8 +2,9 @@
 // the request when it fires, before or after undici hands over its controller), letting go of it once
 // the call is over, and dispatching the request with a handler made for it.
 
-import { type Dispatcher, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Cancellation } from '../spec.js';
+import { undiciErrors } from './undici-parts.js';
 import { UpstreamAgent } from './upstream-agent.js';
 import { connectionError, type UpstreamRequest, upstreamTarget } from './upstream-http.js';
 

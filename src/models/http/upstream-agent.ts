@@ -7,9 +7,10 @@
 // A request the lean path does not take — a body that is a stream, an unusual method, hop-by-hop or
 // malformed headers — goes through undici, which applies its own rules to it.
 
-import { Agent, Dispatcher, errors as undiciErrors } from 'undici';
+import type { Dispatcher, Agent as UndiciAgent } from 'undici';
 import { Exchange, OriginPool, type PoolSettings, type TickClock } from './http1-connection-pool.js';
 import { HTTP_TOKEN } from './http1-response-parser.js';
+import { Agent, DispatcherBase, undiciErrors } from './undici-parts.js';
 
 export interface LeanRequest {
   origin: string;
@@ -60,10 +61,10 @@ function wireRequest(hostHeader: string, request: LeanRequest): string | Buffer 
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 
-export class UpstreamAgent extends Dispatcher {
+export class UpstreamAgent extends DispatcherBase {
   private readonly pools = new Map<string, OriginPool | null>();
   private readonly clock: TickClock = { tick: 0 };
-  private readonly undici: Agent;
+  private readonly undici: UndiciAgent;
   private sweeper: NodeJS.Timeout | undefined;
   private closing = false;
 

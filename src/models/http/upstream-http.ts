@@ -2,12 +2,13 @@
 // once, and every failure — connection, status, malformed body — turned into a LakegateError with
 // `retryable` set the way the router needs it.
 
-import { type Dispatcher, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { LakegateError, safeParseJson, withProperty } from '../../core/index.js';
 import type { CallOptions, Cancellation } from '../spec.js';
 import type { PoolSettings } from './http1-connection-pool.js';
 import { parseRetryAfterMs } from './retry-after.js';
+import { undiciErrors, undiciRequest } from './undici-parts.js';
 import { UpstreamAgent } from './upstream-agent.js';
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
@@ -116,7 +117,7 @@ export async function sendUpstream(
 ): Promise<UpstreamResponse> {
   try {
     const { origin, path } = upstreamTarget(request.url);
-    const response = await agent.request({
+    const response = await undiciRequest(agent, {
       origin,
       path,
       method: request.method ?? 'POST',

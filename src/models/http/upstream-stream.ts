@@ -7,8 +7,9 @@
 // early aborts the request (as destroying the Readable did). Reading pauses the connection when more
 // than HIGH_WATER bytes wait unread.
 
-import { type Dispatcher, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
 import { dispatchUpstream, SignalFollowingHandler } from './signal-following-handler.js';
+import { undiciErrors } from './undici-parts.js';
 import { type HeaderMap, isSuccessStatus, type UpstreamRequest } from './upstream-http.js';
 
 export type StreamedUpstreamResponse =
