@@ -1,5 +1,5 @@
 // The gateway loads the parts of undici it uses, not the package's index (fetch, WebSocket, EventSource,
-// the HTTP cache...): about 6 MB of resident memory in every process. Checked in a child process on the
+// the HTTP cache...): 5–6 MB of resident memory in every process. Checked in a child process on the
 // built CLI (the test setup builds dist/ first): vitest's own process has loaded the whole package.
 
 import { execFileSync } from 'node:child_process';
