@@ -55,7 +55,7 @@ const DAY_MS = 86_400_000;
 /**
  * DuckDB's buffer limit for the usage store (its default is 80 % of the machine's memory). Under
  * sustained load each checkpoint (a 16 MB write-ahead log, about 300,000 calls) took the usage process
- * from ~160 MB to 260–290 MB; with 64 MB, 185–210 MB, at the same CPU per record. Reports read the daily
+ * from ~160 MB to 250–290 MB; with 64 MB, 190–210 MB, at the same CPU per record. Reports read the daily
  * rollup and need little; a large one spills to disk instead of failing.
  */
 const MEMORY_LIMIT = '64MB';
