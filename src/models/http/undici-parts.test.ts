@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const cli = fileURLToPath(new URL('../../../dist/cli/index.js', import.meta.url));
+const UNDICI_FOLDER = '/node_modules/undici/';
 
 /** The undici files a fresh process has loaded once it has imported the whole CLI, server included. */
 function undiciFilesLoadedByTheCli(): string[] {
@@ -14,10 +15,13 @@ function undiciFilesLoadedByTheCli(): string[] {
     import { createRequire } from 'node:module';
     await import(${JSON.stringify(cli)});
     const loaded = Object.keys(createRequire(import.meta.url).cache);
-    process.stdout.write(JSON.stringify(loaded.filter((file) => file.includes('/node_modules/undici/'))));
+    process.stdout.write(JSON.stringify(loaded.filter((file) => file.includes(${JSON.stringify(UNDICI_FOLDER)}))));
   `;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-  return (JSON.parse(out) as string[]).map((file) => file.slice(file.indexOf('/node_modules/undici/') + 21));
+  // Paths inside the package, e.g. lib/dispatcher/agent.js.
+  return (JSON.parse(out) as string[]).map((file) =>
+    file.slice(file.indexOf(UNDICI_FOLDER) + UNDICI_FOLDER.length),
+  );
 }
 
 describe('undici parts', () => {
