@@ -165,23 +165,24 @@ async function main() {
   }
 
   const change = (row) => (100 * (row.working.cpuUs - row.base.cpuUs)) / row.base.cpuUs;
-  const us = fixed(0);
+  const whole = fixed(0);
+  const signedPercent = (value) => `${value >= 0 ? '+' : ''}${fixed(1)(value)} %`;
   console.log(
     formatMarkdownTable(
       [
         { title: 'round', value: (r) => String(r.round) },
-        { title: 'base µs/req', value: (r) => us(r.base.cpuUs) },
-        { title: 'working µs/req', value: (r) => us(r.working.cpuUs) },
-        { title: 'change', value: (r) => `${change(r) >= 0 ? '+' : ''}${fixed(1)(change(r))} %` },
-        { title: 'base req/s', value: (r) => us(r.base.rps) },
-        { title: 'working req/s', value: (r) => us(r.working.rps) },
+        { title: 'base µs/req', value: (r) => whole(r.base.cpuUs) },
+        { title: 'working µs/req', value: (r) => whole(r.working.cpuUs) },
+        { title: 'change', value: (r) => signedPercent(change(r)) },
+        { title: 'base req/s', value: (r) => whole(r.base.rps) },
+        { title: 'working req/s', value: (r) => whole(r.working.rps) },
         {
           title: 'base RSS MB',
-          value: (r) => `${fixed(0)(r.base.rssMb)} + ${fixed(0)(r.base.childrenRssMb)}`,
+          value: (r) => `${whole(r.base.rssMb)} + ${whole(r.base.childrenRssMb)}`,
         },
         {
           title: 'working RSS MB',
-          value: (r) => `${fixed(0)(r.working.rssMb)} + ${fixed(0)(r.working.childrenRssMb)}`,
+          value: (r) => `${whole(r.working.rssMb)} + ${whole(r.working.childrenRssMb)}`,
         },
       ],
       rounds,
@@ -191,10 +192,10 @@ async function main() {
   const lowest = Math.min(...rounds.map(change));
   const highest = Math.max(...rounds.map(change));
   console.log(
-    `\nCPU per request, working tree against ${base.commit}: ${medianChange >= 0 ? '+' : ''}${medianChange.toFixed(1)} % ` +
+    `\nCPU per request, working tree against ${base.commit}: ${signedPercent(medianChange)} ` +
       `(median of ${rounds.length} rounds; rounds from ${lowest.toFixed(1)} to ${highest.toFixed(1)} %). ` +
-      `Medians: ${median(rounds.map((r) => r.base.cpuUs)).toFixed(0)} against ${median(rounds.map((r) => r.working.cpuUs)).toFixed(0)} µs, ` +
-      `${median(rounds.map((r) => r.base.rps)).toFixed(0)} against ${median(rounds.map((r) => r.working.rps)).toFixed(0)} req/s.\n` +
+      `Medians: ${whole(median(rounds.map((r) => r.base.cpuUs)))} against ${whole(median(rounds.map((r) => r.working.cpuUs)))} µs, ` +
+      `${whole(median(rounds.map((r) => r.base.rps)))} against ${whole(median(rounds.map((r) => r.working.rps)))} req/s.\n` +
       'RSS: the Lakegate process + its children (the usage store), at the end of each round.',
   );
   const file = writeResults({
