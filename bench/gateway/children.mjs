@@ -97,7 +97,6 @@ export function upstreamProviderYaml(upstreamUrl) {
   return `providers:\n  upstream: { type: openai-compatible, baseUrl: "${upstreamUrl}/v1" }\n`;
 }
 
-/** Starts `node bin/lakegate.js up` and resolves with its URL once it says it is serving. */
 /** The node flags `npm start` runs Lakegate with (the script is `node <flags> bin/lakegate.js up`). */
 function startScriptNodeFlags(repoRoot) {
   const script = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.start;
@@ -108,7 +107,10 @@ function startScriptNodeFlags(repoRoot) {
   return words.slice(1, bin);
 }
 
-/** Lakegate as `npm start` runs it (same node flags), plus the bench's own flags. */
+/**
+ * Starts `node bin/lakegate.js up` as `npm start` runs it (same node flags), plus the bench's own flags, and
+ * resolves with its URL once it says it is serving.
+ */
 export async function startLakegate({ repoRoot, home, configPath, adminKey, nodeFlags = [] }) {
   const args = [
     ...startScriptNodeFlags(repoRoot),
